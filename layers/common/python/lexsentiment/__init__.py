@@ -1,0 +1,1 @@
+"""Sentiment-aware Amazon Lex code hook: models, domain, service and adapters shared by the functions."""

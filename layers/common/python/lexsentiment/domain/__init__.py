@@ -1,0 +1,1 @@
+"""Pure rules: no AWS, no Powertools, no clock, no I/O."""

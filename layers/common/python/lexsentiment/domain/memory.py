@@ -1,0 +1,128 @@
+"""What the code hook remembers between turns, kept in Lex session attributes (strings only).
+
+Lex replaces the stored attribute map with the one we return, so every reply carries the
+caller's attributes plus these. Unreadable values (a client may have written anything) fall
+back to defaults instead of failing the turn.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from lexsentiment.domain.sentiment_policy import HandoverReason
+
+
+class Attr:
+    NEGATIVE_TURNS = "negativeTurns"
+    SCORED_TURNS = "scoredTurns"
+    SCORE_SUM = "sentimentScoreSum"
+    FIRST_SCORE = "firstSentimentScore"
+    LOOKUP_MISSES = "lookupMisses"
+    AGENT_OFFER_REASON = "agentOfferReason"
+    AGENT_DECLINED = "agentOfferDeclined"
+    INTERRUPTED_INTENT = "interruptedIntent"
+    INTERRUPTED_SLOTS = "interruptedSlots"
+    DELEGATED_TURN = "delegatedTurnKey"
+    # Read by the Amazon Connect flow after the bot closes.
+    HANDOVER = "handover"
+    HANDOVER_REASON = "handoverReason"
+    HANDOVER_INTENT = "handoverIntent"
+    HANDOVER_SENTIMENT_SCORE = "handoverSentimentScore"
+    CONVERSATION_SENTIMENT_SCORE = "conversationSentimentScore"
+
+
+OWN_ATTRIBUTES = frozenset(value for name, value in vars(Attr).items() if not name.startswith("_"))
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationMemory:
+    negative_turns: int = 0
+    scored_turns: int = 0
+    score_sum: float = 0.0
+    first_score: float | None = None
+    lookup_misses: int = 0
+    agent_offer_reason: HandoverReason | None = None
+    agent_declined: bool = False
+    interrupted_intent: str | None = None
+    interrupted_slots: dict[str, str | None] = field(default_factory=dict)
+    delegated_turn_key: str | None = None
+
+    @classmethod
+    def from_attributes(cls, attributes: Mapping[str, str]) -> ConversationMemory:
+        return cls(
+            negative_turns=_count(attributes.get(Attr.NEGATIVE_TURNS)),
+            scored_turns=_count(attributes.get(Attr.SCORED_TURNS)),
+            score_sum=_number(attributes.get(Attr.SCORE_SUM)) or 0.0,
+            first_score=_number(attributes.get(Attr.FIRST_SCORE)),
+            lookup_misses=_count(attributes.get(Attr.LOOKUP_MISSES)),
+            agent_offer_reason=_reason(attributes.get(Attr.AGENT_OFFER_REASON)),
+            agent_declined=attributes.get(Attr.AGENT_DECLINED) == "true",
+            interrupted_intent=attributes.get(Attr.INTERRUPTED_INTENT) or None,
+            interrupted_slots=_slot_map(attributes.get(Attr.INTERRUPTED_SLOTS)),
+            delegated_turn_key=attributes.get(Attr.DELEGATED_TURN) or None,
+        )
+
+    def with_scored_turn(self, score: float) -> ConversationMemory:
+        return replace(
+            self,
+            scored_turns=self.scored_turns + 1,
+            score_sum=self.score_sum + score,
+            first_score=score if self.first_score is None else self.first_score,
+        )
+
+    def to_attributes(self) -> dict[str, str]:
+        """Our keys only; an empty value means the key is dropped from the session."""
+        return {
+            Attr.NEGATIVE_TURNS: str(self.negative_turns),
+            Attr.SCORED_TURNS: str(self.scored_turns),
+            Attr.SCORE_SUM: f"{self.score_sum:.4f}" if self.scored_turns else "",
+            Attr.FIRST_SCORE: f"{self.first_score:.4f}" if self.first_score is not None else "",
+            Attr.LOOKUP_MISSES: str(self.lookup_misses) if self.lookup_misses else "",
+            Attr.AGENT_OFFER_REASON: self.agent_offer_reason.value if self.agent_offer_reason else "",
+            Attr.AGENT_DECLINED: "true" if self.agent_declined else "",
+            Attr.INTERRUPTED_INTENT: self.interrupted_intent or "",
+            Attr.INTERRUPTED_SLOTS: json.dumps(self.interrupted_slots, sort_keys=True)
+            if self.interrupted_intent
+            else "",
+            Attr.DELEGATED_TURN: self.delegated_turn_key or "",
+        }
+
+
+def _count(value: str | None) -> int:
+    try:
+        number = int(value or 0)
+    except ValueError:
+        return 0
+    return min(max(number, 0), 10_000)
+
+
+def _number(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _reason(value: str | None) -> HandoverReason | None:
+    try:
+        return HandoverReason(value) if value else None
+    except ValueError:
+        return None
+
+
+def _slot_map(value: str | None) -> dict[str, str | None]:
+    if not value:
+        return {}
+    try:
+        decoded = json.loads(value)
+    except ValueError:
+        return {}
+    if not isinstance(decoded, dict):
+        return {}
+    return {str(name): slot if isinstance(slot, str) else None for name, slot in decoded.items()}

@@ -1,0 +1,60 @@
+"""The one place configuration is read: environment variables, validated once per container."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+
+class ConfigurationError(RuntimeError):
+    """Raised at start-up so a bad deployment fails loudly instead of mid-call."""
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
+
+    deliveries_table_name: str = Field(alias="DELIVERIES_TABLE_NAME", min_length=3, max_length=255)
+    sentiment_table_name: str = Field(alias="SENTIMENT_TABLE_NAME", min_length=3, max_length=255)
+    # Both thresholds apply to Lex's NEGATIVE score (0..1); a score equal to a threshold crosses it.
+    response_threshold: float = Field(default=0.5, alias="RESPONSE_THRESHOLD", ge=0, le=1, allow_inf_nan=False)
+    agent_handover_threshold: float = Field(
+        default=0.8, alias="AGENT_HANDOVER_THRESHOLD", ge=0, le=1, allow_inf_nan=False
+    )
+    negative_turns_before_handover: int = Field(default=3, alias="NEGATIVE_TURNS_BEFORE_HANDOVER", ge=1, le=20)
+    turn_retention_days: int = Field(default=90, alias="TURN_RETENTION_DAYS", ge=1, le=3650)
+    # Off by default: transcripts and slot values are personal data.
+    log_conversation_content: bool = Field(default=False, alias="LOG_CONVERSATION_CONTENT")
+    tracing_enabled: bool = Field(default=False, alias="TRACING_ENABLED")
+
+    @model_validator(mode="after")
+    def _handover_above_response(self) -> Settings:
+        if self.response_threshold >= self.agent_handover_threshold:
+            raise ValueError(
+                f"RESPONSE_THRESHOLD ({self.response_threshold}) must be below "
+                f"AGENT_HANDOVER_THRESHOLD ({self.agent_handover_threshold})"
+            )
+        return self
+
+
+def load_settings(environ: Mapping[str, str]) -> Settings:
+    """Validate settings from an environment mapping; errors name the variable at fault."""
+    known = {field.alias for field in Settings.model_fields.values() if field.alias}
+    # Empty values mean "not set" (SAM passes "" for blank parameters), so defaults apply.
+    values = {name: value for name, value in environ.items() if name in known and value.strip() != ""}
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as error:
+        problems = []
+        for detail in error.errors():
+            setting = ".".join(str(part) for part in detail["loc"]) or "settings"
+            shown = f"={values[setting]!r}" if setting in values else ""
+            problems.append(f"{setting}{shown}: {detail['msg']}")
+        raise ConfigurationError("Invalid configuration: " + "; ".join(problems)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings(os.environ)

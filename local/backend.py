@@ -1,0 +1,88 @@
+"""Where the local code hook's tables live: an embedded moto DynamoDB (default) or real AWS."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from local.demo_data import DEMO_DELIVERIES
+from local.template import create_table_request, load_template, table_resources
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+# Logical ids in template.yaml -> the environment variable the code hook reads the table name from.
+TABLE_SETTINGS = {"DeliveriesTable": "DELIVERIES_TABLE_NAME", "SentimentTable": "SENTIMENT_TABLE_NAME"}
+DEFAULT_REGION = "us-east-1"
+
+
+@dataclass(frozen=True)
+class TableNames:
+    deliveries: str
+    sentiment: str
+
+    def as_environment(self) -> dict[str, str]:
+        return {"DELIVERIES_TABLE_NAME": self.deliveries, "SENTIMENT_TABLE_NAME": self.sentiment}
+
+
+def create_tables(client: DynamoDBClient, prefix: str = "local-") -> TableNames:
+    """Every table of template.yaml, with the template's own keys and indexes."""
+    names = {}
+    for logical_id, properties in table_resources(load_template()).items():
+        table_name = f"{prefix}{logical_id}"
+        client.create_table(**create_table_request(table_name, properties))
+        ttl = properties.get("TimeToLiveSpecification")
+        if ttl and ttl.get("Enabled"):
+            client.update_time_to_live(
+                TableName=table_name,
+                TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True},
+            )
+        names[logical_id] = table_name
+    return TableNames(deliveries=names["DeliveriesTable"], sentiment=names["SentimentTable"])
+
+
+def seed_deliveries(client: DynamoDBClient, table_name: str) -> int:
+    for delivery in DEMO_DELIVERIES:
+        client.put_item(TableName=table_name, Item={key: {"S": value} for key, value in delivery.items()})
+    return len(DEMO_DELIVERIES)
+
+
+@contextmanager
+def embedded_backend() -> Iterator[TableNames]:
+    """An in-process moto DynamoDB with the template's tables and the demo deliveries; no AWS account used."""
+    from moto import mock_aws
+
+    # Fake credentials so nothing on this machine can reach a real account by accident.
+    for variable, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", DEFAULT_REGION),
+    }.items():
+        os.environ[variable] = value
+    os.environ.pop("AWS_PROFILE", None)
+    with mock_aws():
+        import boto3
+
+        client = boto3.client("dynamodb")
+        names = create_tables(client)
+        seed_deliveries(client, names.deliveries)
+        yield names
+
+
+def aws_tables(stack_name: str | None) -> TableNames:
+    """Real tables: from DELIVERIES_TABLE_NAME/SENTIMENT_TABLE_NAME, else from the deployed stack's outputs."""
+    deliveries = os.environ.get("DELIVERIES_TABLE_NAME")
+    sentiment = os.environ.get("SENTIMENT_TABLE_NAME")
+    if deliveries and sentiment:
+        return TableNames(deliveries=deliveries, sentiment=sentiment)
+    if not stack_name:
+        raise SystemExit("BACKEND=aws needs DELIVERIES_TABLE_NAME and SENTIMENT_TABLE_NAME, or STACK_NAME.")
+    import boto3
+
+    stacks = boto3.client("cloudformation").describe_stacks(StackName=stack_name)["Stacks"]
+    outputs = {output["OutputKey"]: output["OutputValue"] for output in stacks[0].get("Outputs", [])}
+    return TableNames(deliveries=outputs["DeliveriesTableName"], sentiment=outputs["SentimentTableName"])

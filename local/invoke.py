@@ -1,0 +1,116 @@
+"""Invoke the DeliveryBot code hook in-process on a sample event, like `sam local invoke -e`, without Docker.
+
+    python -m local.invoke [EVENT] [--backend embedded|aws] [--stack-name NAME] [--quiet]
+
+Prints the Lex response as JSON on stdout, then a one-line summary. Logs go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from local.backend import TableNames, aws_tables, embedded_backend
+
+DEFAULT_EVENT = Path("events/lexv2/check-delivery-status-upset.json")
+HANDLER_MODULE = "functions.delivery_bot.app"
+
+
+@dataclass(frozen=True)
+class FakeLambdaContext:
+    """The attributes Powertools reads from a Lambda context."""
+
+    function_name: str = "DeliveryBotFunction"
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:DeliveryBotFunction"
+    aws_request_id: str = "local-invoke"
+
+    @staticmethod
+    def get_remaining_time_in_millis() -> int:
+        return 10_000
+
+
+class _TurnLogCapture(logging.Handler):
+    """Keeps the code hook's own `turn_handled` log fields for the summary line."""
+
+    def __init__(self, current_keys: Callable[[], dict[str, Any]]) -> None:
+        super().__init__()
+        self.fields: dict[str, Any] = {}
+        self._current_keys = current_keys
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage() in {"turn_handled", "malformed_event"}:
+            self.fields = {"message": record.getMessage(), **self._current_keys(), **record.__dict__}
+
+
+def invoke(event: Any, tables: TableNames) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Run lambda_handler on one event; returns the response and the turn's logged fields."""
+    os.environ.update(tables.as_environment())
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")  # EMF lines would clutter stdout
+    module = importlib.import_module(HANDLER_MODULE)
+    from lexsentiment.observability import logger
+
+    handler = logger.registered_handler
+    if isinstance(handler, logging.StreamHandler):
+        handler.setStream(sys.stderr)
+    capture = _TurnLogCapture(logger.get_current_keys)
+    logging.getLogger(logger.name).addHandler(capture)
+    try:
+        response = module.lambda_handler(event, FakeLambdaContext())
+    finally:
+        logging.getLogger(logger.name).removeHandler(capture)
+    return response, capture.fields
+
+
+def summarise(event_path: Path, response: dict[str, Any], fields: dict[str, Any]) -> str:
+    from lexsentiment.adapters.lex_response import summary_fields
+
+    action, message = summary_fields(response)
+    if fields.get("message") == "malformed_event":
+        return f"{event_path.name}: malformed {fields.get('lex_version')} event -> {action}: {message}"
+    negative = fields.get("negative_score")
+    feeling = f"{fields.get('sentiment')} (negative {negative})" if negative is not None else "no sentiment"
+    return (
+        f"{event_path.name}: Lex {fields.get('lex_version')} {fields.get('intent')} | {feeling} | "
+        f"decision {fields.get('decision')} | {action}: {message}"
+    )
+
+
+@contextmanager
+def _tables(backend: str, stack_name: str | None) -> Iterator[TableNames]:
+    if backend == "aws":
+        yield aws_tables(stack_name)
+        return
+    with embedded_backend() as names:
+        yield names
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("event", nargs="?", type=Path, default=DEFAULT_EVENT, help="a Lex event JSON file")
+    parser.add_argument("--backend", choices=("embedded", "aws"), default=os.environ.get("BACKEND", "embedded"))
+    parser.add_argument("--stack-name", default=os.environ.get("STACK_NAME"))
+    args = parser.parse_args(argv)
+    try:
+        event = json.loads(args.event.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        print(f"Cannot read event {args.event}: {error}", file=sys.stderr)
+        return 2
+    with _tables(args.backend, args.stack_name) as tables:
+        response, fields = invoke(event, tables)
+    print(json.dumps(response, indent=2))
+    print(summarise(args.event, response, fields))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
