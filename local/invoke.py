@@ -15,28 +15,14 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from local.backend import TableNames, aws_tables, embedded_backend
+from local.lambda_context import FakeLambdaContext
 
 DEFAULT_EVENT = Path("events/lexv2/check-delivery-status-upset.json")
 HANDLER_MODULE = "functions.delivery_bot.app"
-
-
-@dataclass(frozen=True)
-class FakeLambdaContext:
-    """The attributes Powertools reads from a Lambda context."""
-
-    function_name: str = "DeliveryBotFunction"
-    memory_limit_in_mb: int = 512
-    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:DeliveryBotFunction"
-    aws_request_id: str = "local-invoke"
-
-    @staticmethod
-    def get_remaining_time_in_millis() -> int:
-        return 10_000
 
 
 class _TurnLogCapture(logging.Handler):

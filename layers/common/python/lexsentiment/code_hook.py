@@ -59,6 +59,8 @@ def _respond_to_turn(turn: Turn, dependencies: Dependencies, now: datetime, *, l
 
 
 def _log_outcome(turn: Turn, outcome: TurnOutcome) -> None:
+    if turn.sentiment_unreadable:
+        logger.warning("sentiment_unreadable")
     if not outcome.known_intent:
         logger.warning("unknown_intent")
     if outcome.lookup_failed:

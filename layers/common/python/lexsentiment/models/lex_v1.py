@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from lexsentiment.models._keys import derived_utterance_key
 from lexsentiment.models.sentiment import SentimentScores
@@ -103,11 +103,15 @@ class LexV1Event(BaseModel):
     session_attributes: dict[str, str] | None = Field(default=None, alias="sessionAttributes")
     request_attributes: dict[str, str] | None = Field(default=None, alias="requestAttributes")
     sentiment_response: LexV1SentimentResponse | None = Field(default=None, alias="sentimentResponse")
+    sentiment_unreadable: bool = False
 
-    @field_validator("sentiment_response", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _garbled_is_missing(cls, value: object) -> object:
-        return value if isinstance(value, dict) else None
+    def _garbled_sentiment_is_missing(cls, data: Any) -> Any:
+        # A sentimentResponse we cannot read means "no sentiment for this turn", never a failed turn.
+        if isinstance(data, dict) and "sentimentResponse" in data and not isinstance(data["sentimentResponse"], dict):
+            data = {**data, "sentimentResponse": None, "sentiment_unreadable": data["sentimentResponse"] is not None}
+        return data
 
     @field_validator("input_transcript", mode="before")
     @classmethod
@@ -120,6 +124,7 @@ class LexV1Event(BaseModel):
         sentiment = self.sentiment_response.to_scores() if self.sentiment_response else None
         raw_scores = self.sentiment_response.score_text if self.sentiment_response else None
         utterance_key = derived_utterance_key(conversation_id, raw_scores) if sentiment and raw_scores else ""
+        unreadable = self.sentiment_unreadable or (self.sentiment_response is not None and sentiment is None)
         return Turn(
             lex_version=LexVersion.V1,
             conversation_id=conversation_id,
@@ -133,4 +138,5 @@ class LexV1Event(BaseModel):
             sentiment=sentiment,
             utterance_key=utterance_key,
             input_transcript=self.input_transcript,
+            sentiment_unreadable=unreadable,
         )

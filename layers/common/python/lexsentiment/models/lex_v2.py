@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from lexsentiment.models._keys import derived_utterance_key
 from lexsentiment.models.sentiment import SentimentScores
@@ -79,13 +79,17 @@ class LexV2SentimentResponse(BaseModel):
 class LexV2Interpretation(BaseModel):
     model_config = _WIRE
     intent: LexV2Intent | None = None
-    sentiment_response: LexV2SentimentResponse | None = Field(default=None, alias="sentimentResponse")
+    # Kept raw and read on demand: a sentimentResponse we cannot read means "no sentiment for
+    # this turn", never a failed turn.
+    sentiment_response: Any = Field(default=None, alias="sentimentResponse")
 
-    @field_validator("sentiment_response", mode="before")
-    @classmethod
-    def _garbled_is_missing(cls, value: object) -> object:
-        # A sentimentResponse we cannot read means "no sentiment for this turn", never a failed turn.
-        return value if isinstance(value, dict) else None
+    def sentiment(self) -> SentimentScores | None:
+        if not isinstance(self.sentiment_response, dict):
+            return None
+        try:
+            return LexV2SentimentResponse.model_validate(self.sentiment_response).to_scores()
+        except ValidationError:
+            return None
 
 
 class LexV2SessionState(BaseModel):
@@ -127,30 +131,24 @@ class LexV2Event(BaseModel):
             return self.session_state.intent
         return self.interpretations[0].intent if self.interpretations else None
 
-    def sentiment_response(self) -> LexV2SentimentResponse | None:
-        """interpretations[0]'s sentiment, else the active intent's interpretation, else any that has one."""
-        if not self.interpretations:
+    def sentiment_interpretation(self) -> LexV2Interpretation | None:
+        """interpretations[0] if it has sentiment, else the active intent's interpretation, else any that has it."""
+        with_sentiment = [item for item in self.interpretations if item.sentiment_response is not None]
+        if not with_sentiment:
             return None
-        if self.interpretations[0].sentiment_response is not None:
-            return self.interpretations[0].sentiment_response
+        if with_sentiment[0] is self.interpretations[0]:
+            return with_sentiment[0]
         active = self.active_intent()
-        candidates = sorted(
-            self.interpretations,
-            key=lambda interpretation: (
-                not (
-                    active is not None
-                    and interpretation.intent is not None
-                    and interpretation.intent.name == active.name
-                )
-            ),
-        )
-        return next((item.sentiment_response for item in candidates if item.sentiment_response is not None), None)
+        for interpretation in with_sentiment:
+            if active is not None and interpretation.intent is not None and interpretation.intent.name == active.name:
+                return interpretation
+        return with_sentiment[0]
 
     def to_turn(self) -> Turn:
         intent = self.active_intent()
         attributes = dict(self.session_state.session_attributes or {})
-        sentiment_response = self.sentiment_response()
-        sentiment = sentiment_response.to_scores() if sentiment_response else None
+        interpretation = self.sentiment_interpretation()
+        sentiment = interpretation.sentiment() if interpretation else None
         request_id = self.session_state.originating_request_id
         if request_id:
             utterance_key = request_id
@@ -178,4 +176,5 @@ class LexV2Event(BaseModel):
             utterance_key=utterance_key,
             utterance_key_from_lex=bool(request_id),
             input_transcript=self.input_transcript,
+            sentiment_unreadable=interpretation is not None and sentiment is None,
         )

@@ -62,6 +62,8 @@ class Turn:
     # True when the key came from Lex itself (unique per utterance), false when we derived it.
     utterance_key_from_lex: bool = False
     input_transcript: str = ""
+    # Lex sent a sentimentResponse we could not read: the turn carries on without sentiment, and it is logged.
+    sentiment_unreadable: bool = False
 
     def slot(self, name: str) -> str | None:
         """The interpreted value of a slot, or None when it is unfilled."""

@@ -1,0 +1,40 @@
+"""Fixtures for every test: fake AWS credentials, the code hook's settings, a Lambda context."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from local.lambda_context import FakeLambdaContext
+
+# Set before any test module imports the handler: settings are read at import, on purpose.
+TEST_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SECURITY_TOKEN": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "DELIVERIES_TABLE_NAME": "local-DeliveriesTable",
+    "SENTIMENT_TABLE_NAME": "local-SentimentTable",
+    "RESPONSE_THRESHOLD": "0.5",
+    "AGENT_HANDOVER_THRESHOLD": "0.8",
+    "POWERTOOLS_METRICS_NAMESPACE": "DeliveryBot",
+    "POWERTOOLS_SERVICE_NAME": "delivery-bot",
+}
+os.environ.update(TEST_ENVIRONMENT)
+os.environ.pop("AWS_PROFILE", None)
+
+
+@pytest.fixture
+def lambda_context() -> FakeLambdaContext:
+    return FakeLambdaContext()
+
+
+@pytest.fixture(autouse=True)
+def _reset_metrics() -> Iterator[None]:
+    from lexsentiment.observability import metrics
+
+    yield
+    metrics.clear_metrics()

@@ -1,0 +1,176 @@
+"""Shared test helpers: events from events/, Lex response contracts, fakes for the service's ports."""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft201909Validator
+
+from lexsentiment.domain.deliveries import Delivery
+from lexsentiment.domain.recording import TurnRecord
+from lexsentiment.domain.sentiment_policy import Thresholds
+from lexsentiment.ports import DeliveryStoreUnavailable, RecordOutcome, RecordResult
+from lexsentiment.service import Dependencies
+
+ROOT = Path(__file__).resolve().parent.parent
+EVENTS = ROOT / "events"
+V2_SCHEMA = Path(__file__).resolve().parent / "contracts" / "lex-v2-code-hook-response.schema.json"
+SHARED_V2_SCHEMA = ROOT.parent / "shared" / "reference" / "lex-v2-code-hook-response.schema.json"
+# The sample events were written for this day: 21132 arrives on Friday 2026-11-27.
+TODAY = date(2026, 11, 23)
+NOW = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)
+DEFAULT_THRESHOLDS = Thresholds(response=0.5, handover=0.8, negative_turns_before_handover=3)
+
+
+def all_event_paths() -> list[Path]:
+    return sorted(EVENTS.glob("lexv*/*.json"))
+
+
+def load_event(relative_path: str) -> dict[str, Any]:
+    """A fresh copy of an event file, e.g. load_event("lexv2/check-delivery-status-upset.json")."""
+    return copy.deepcopy(_read_event(relative_path))
+
+
+@cache
+def _read_event(relative_path: str) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads((EVENTS / relative_path).read_text(encoding="utf-8"))
+    return document
+
+
+@lru_cache(maxsize=1)
+def _v2_validator() -> Draft201909Validator:
+    return Draft201909Validator(json.loads(V2_SCHEMA.read_text(encoding="utf-8")))
+
+
+def assert_valid_v2_response(response: dict[str, Any]) -> None:
+    """AWS's JSON Schema plus the documented rules the schema misses."""
+    errors = sorted(_v2_validator().iter_errors(response), key=str)
+    assert not errors, [error.message for error in errors]
+    state = response["sessionState"]
+    action = state["dialogAction"]["type"]
+    assert action != "None"
+    if action in {"Close", "ConfirmIntent", "ElicitSlot"}:
+        assert state["intent"]["name"]
+    if action == "Close":
+        assert state["intent"]["state"] in {"Fulfilled", "Failed", "InProgress"}
+    if action in {"ConfirmIntent", "ElicitIntent"}:
+        assert response.get("messages"), f"{action} needs a message"
+    for message in response.get("messages", []):
+        assert 1 <= len(message["content"]) <= 1024
+    assert len(json.dumps(response).encode()) <= 50 * 1024
+
+
+def assert_valid_v1_response(response: dict[str, Any]) -> None:
+    """The V1 response contract (Lex V1 developer guide: Lambda function response format)."""
+    assert set(response) <= {"sessionAttributes", "dialogAction", "recentIntentSummaryView", "activeContexts"}
+    attributes = response["sessionAttributes"]
+    assert all(isinstance(key, str) and isinstance(value, str) for key, value in attributes.items())
+    action = response["dialogAction"]
+    kind = action["type"]
+    assert kind in {"Close", "ConfirmIntent", "Delegate", "ElicitIntent", "ElicitSlot"}
+    if kind == "Close":
+        assert action["fulfillmentState"] in {"Fulfilled", "Failed"}
+    if kind in {"ConfirmIntent", "ElicitSlot"}:
+        assert action["intentName"] and isinstance(action["slots"], dict)
+    if kind == "ElicitSlot":
+        assert action["slotToElicit"] in action["slots"]
+    if kind in {"ElicitIntent", "ConfirmIntent"}:
+        assert action["message"]["content"]
+    if "message" in action:
+        assert action["message"]["contentType"] == "PlainText"
+        assert 1 <= len(action["message"]["content"]) <= 1024
+    assert len(json.dumps(response).encode()) <= 25 * 1024
+
+
+def assert_valid_response(response: dict[str, Any], lex_version: str) -> None:
+    if lex_version == "V1":
+        assert_valid_v1_response(response)
+    else:
+        assert_valid_v2_response(response)
+
+
+def reply_text(response: dict[str, Any]) -> str:
+    if "sessionState" in response:
+        return str((response.get("messages") or [{}])[0].get("content", ""))
+    return str((response["dialogAction"].get("message") or {}).get("content", ""))
+
+
+def dialog_action(response: dict[str, Any]) -> str:
+    if "sessionState" in response:
+        return str(response["sessionState"]["dialogAction"]["type"])
+    return str(response["dialogAction"]["type"])
+
+
+def session_attributes(response: dict[str, Any]) -> dict[str, str]:
+    holder = response["sessionState"] if "sessionState" in response else response
+    attributes: dict[str, str] = holder["sessionAttributes"]
+    return attributes
+
+
+def with_sentiment_v2(event: dict[str, Any], negative: float, *, positive: float = 0.02) -> dict[str, Any]:
+    """The event with its top interpretation's scores changed to this negative score."""
+    neutral = max(0.0, 1 - negative - positive)
+    event["interpretations"][0]["sentimentResponse"] = {
+        "sentiment": "NEGATIVE" if negative >= 0.5 else "NEUTRAL",
+        "sentimentScore": {"positive": positive, "negative": negative, "neutral": neutral, "mixed": 0.0},
+    }
+    return event
+
+
+@dataclass
+class FakeDeliveries:
+    deliveries: dict[str, Delivery] = field(default_factory=dict)
+    unavailable: bool = False
+    lookups: list[str] = field(default_factory=list)
+
+    @classmethod
+    def with_demo(cls) -> FakeDeliveries:
+        return cls({"21132": Delivery("21132", date(2026, 11, 27), "home address")})
+
+    def find(self, tracking_number: str) -> Delivery | None:
+        self.lookups.append(tracking_number)
+        if self.unavailable:
+            raise DeliveryStoreUnavailable("ProvisionedThroughputExceededException")
+        return self.deliveries.get(tracking_number)
+
+    def reschedule(self, tracking_number: str, new_date: date) -> Delivery | None:
+        if self.unavailable:
+            raise DeliveryStoreUnavailable("ServiceUnavailable")
+        current = self.deliveries.get(tracking_number)
+        if current is None:
+            return None
+        updated = Delivery(tracking_number, new_date, current.delivery_address)
+        self.deliveries[tracking_number] = updated
+        return updated
+
+
+@dataclass
+class FakeRecorder:
+    records: list[TurnRecord] = field(default_factory=list)
+    failing: bool = False
+
+    def record(self, record: TurnRecord) -> RecordResult:
+        if self.failing:
+            return RecordResult(RecordOutcome.FAILED, "ProvisionedThroughputExceededException")
+        if any(existing.record_key == record.record_key for existing in self.records):
+            return RecordResult(RecordOutcome.DUPLICATE)
+        self.records.append(record)
+        return RecordResult(RecordOutcome.RECORDED)
+
+
+def fake_dependencies(
+    deliveries: FakeDeliveries | None = None,
+    recorder: FakeRecorder | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> Dependencies:
+    return Dependencies(
+        deliveries=deliveries or FakeDeliveries.with_demo(),
+        recorder=recorder or FakeRecorder(),
+        thresholds=thresholds,
+    )

@@ -1,0 +1,297 @@
+"""What the customer hears, in both formats, with fake repositories (no AWS)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from lexsentiment.adapters.lex_event import detect_version
+from lexsentiment.code_hook import respond
+from lexsentiment.domain.sentiment_policy import Decision
+from lexsentiment.service import Dependencies
+from tests.support import (
+    NOW,
+    TODAY,
+    FakeDeliveries,
+    FakeRecorder,
+    assert_valid_response,
+    dialog_action,
+    fake_dependencies,
+    load_event,
+    reply_text,
+    session_attributes,
+    with_sentiment_v2,
+)
+
+APOLOGY_ASK = "Apologies for the inconvenience. What is your tracking number?"
+OFFER = "Apologies for the inconvenience. Would you like to speak to an agent?"
+BLOG_ANSWER = "Your package 21132 will arrive on Friday, November 27 at your home address."
+
+
+def run(event: dict[str, Any], dependencies: Dependencies | None = None) -> dict[str, Any]:
+    response = respond(event, dependencies or fake_dependencies(), NOW)
+    assert_valid_response(response, "V1" if "currentIntent" in event else "V2")
+    return response
+
+
+@pytest.mark.parametrize(
+    ("event_file", "action", "text"),
+    [
+        ("lexv2/check-delivery-status-upset.json", "ElicitSlot", APOLOGY_ASK),
+        ("lexv1/check-delivery-status-blog.json", "ElicitSlot", APOLOGY_ASK),
+        ("lexv2/check-delivery-status-calm.json", "ElicitSlot", "What is your tracking number?"),
+        ("lexv1/check-delivery-status-calm.json", "ElicitSlot", "What is your tracking number?"),
+        ("lexv2/check-delivery-status-no-sentiment.json", "ElicitSlot", "What is your tracking number?"),
+        ("lexv1/check-delivery-status-garbled-sentiment.json", "ElicitSlot", "What is your tracking number?"),
+        ("lexv2/check-delivery-status-very-upset.json", "ConfirmIntent", OFFER),
+        ("lexv1/check-delivery-status-very-upset.json", "ConfirmIntent", OFFER),
+        ("lexv2/check-delivery-status-fulfilment.json", "Close", BLOG_ANSWER),
+        ("lexv1/check-delivery-status-fulfilment.json", "Close", BLOG_ANSWER),
+    ],
+)
+def test_check_delivery_status_answers_alike_in_both_formats(event_file: str, action: str, text: str) -> None:
+    response = run(load_event(event_file))
+
+    assert dialog_action(response) == action
+    assert reply_text(response) == text
+
+
+def test_the_apology_keeps_asking_for_the_tracking_number_in_v2_shape() -> None:
+    response = run(load_event("lexv2/check-delivery-status-upset.json"))
+
+    assert response["sessionState"]["dialogAction"] == {"type": "ElicitSlot", "slotToElicit": "trackingNumber"}
+    assert response["sessionState"]["intent"]["name"] == "CheckDeliveryStatus"
+
+
+def test_the_v1_offer_is_a_confirm_intent_on_agent_handover() -> None:
+    response = run(load_event("lexv1/check-delivery-status-very-upset.json"))
+
+    assert response["dialogAction"]["intentName"] == "AgentHandover"
+    attributes = session_attributes(response)
+    assert attributes["agentOfferReason"] == "negative_sentiment"
+    assert attributes["interruptedIntent"] == "CheckDeliveryStatus"
+
+
+def test_an_upset_customer_with_a_known_number_gets_the_date_with_an_apology() -> None:
+    event = with_sentiment_v2(load_event("lexv2/check-delivery-status-fulfilment.json"), negative=0.9)
+
+    response = run(event)
+
+    assert dialog_action(response) == "Close"
+    assert reply_text(response) == f"Apologies for the inconvenience. {BLOG_ANSWER}"
+
+
+def test_a_valid_number_in_the_dialog_hook_is_delegated_to_fulfilment() -> None:
+    event = load_event("lexv2/check-delivery-status-fulfilment.json")
+    event["invocationSource"] = "DialogCodeHook"
+
+    response = run(event)
+
+    assert dialog_action(response) == "Delegate"
+    assert response["sessionState"]["intent"]["state"] == "ReadyForFulfillment"
+    assert session_attributes(response)["delegatedTurnKey"] == event["sessionState"]["originatingRequestId"]
+
+
+def test_a_malformed_tracking_number_is_asked_again_clearly() -> None:
+    response = run(load_event("lexv2/check-delivery-status-malformed-tracking-number.json"))
+
+    assert dialog_action(response) == "ElicitSlot"
+    assert reply_text(response).startswith("That doesn't look like a tracking number.")
+    assert response["sessionState"]["intent"]["slots"]["trackingNumber"] is None
+
+
+def test_an_unknown_number_is_asked_again_and_a_second_miss_offers_an_agent() -> None:
+    first = run(load_event("lexv2/check-delivery-status-unknown-tracking-number.json"))
+    assert dialog_action(first) == "ElicitSlot"
+    assert "couldn't find a delivery with tracking number 99999" in reply_text(first)
+
+    second_event = load_event("lexv2/check-delivery-status-unknown-tracking-number.json")
+    second_event["sessionState"]["sessionAttributes"] = session_attributes(first)
+    second_event["sessionState"]["originatingRequestId"] = "second-utterance"
+    second = run(second_event)
+
+    assert dialog_action(second) == "ConfirmIntent"
+    assert reply_text(second).endswith("Would you like to speak to an agent?")
+    assert session_attributes(second)["agentOfferReason"] == "lookup_failed"
+
+
+def test_when_the_store_is_down_the_bot_says_so_and_offers_an_agent_never_a_date() -> None:
+    deliveries = FakeDeliveries.with_demo()
+    deliveries.unavailable = True
+
+    response = run(load_event("lexv1/check-delivery-status-fulfilment.json"), fake_dependencies(deliveries))
+
+    assert dialog_action(response) == "ConfirmIntent"
+    assert reply_text(response) == "I can't look up deliveries right now. Would you like to speak to an agent?"
+    assert "November" not in reply_text(response)
+
+
+def test_accepting_the_offer_hands_over_with_the_context_connect_needs() -> None:
+    response = run(load_event("lexv2/agent-handover-accepted.json"))
+
+    assert dialog_action(response) == "Close"
+    assert response["sessionState"]["intent"] == {"name": "AgentHandover", "slots": {}, "state": "Fulfilled"}
+    assert reply_text(response) == "I'm transferring you to an agent now."
+    attributes = session_attributes(response)
+    assert attributes["handover"] == "true"
+    assert attributes["handoverReason"] == "negative_sentiment"
+    assert attributes["handoverIntent"] == "CheckDeliveryStatus"
+    # This turn: 5 x (0.2 - 0.1) = 0.5; conversation: (-4.6 + 0.5) / 2 = -2.05.
+    assert attributes["handoverSentimentScore"] == "0.5"
+    assert attributes["conversationSentimentScore"] in {"-2.0", "-2.1"}
+
+
+def test_asking_for_an_agent_directly_is_a_customer_request() -> None:
+    response = run(load_event("lexv2/agent-handover-request.json"))
+
+    attributes = session_attributes(response)
+    assert attributes["handoverReason"] == "customer_request"
+    assert attributes["handoverIntent"] == "AgentHandover"
+
+
+@pytest.mark.parametrize("event_file", ["lexv2/agent-handover-declined.json", "lexv1/agent-handover-declined.json"])
+def test_declining_the_offer_resumes_the_interrupted_intent(event_file: str) -> None:
+    response = run(load_event(event_file))
+
+    assert dialog_action(response) == "ElicitSlot"
+    assert reply_text(response) == "No problem. What is your tracking number?"
+    attributes = session_attributes(response)
+    assert attributes["agentOfferDeclined"] == "true"
+    assert "agentOfferReason" not in attributes
+    assert "handover" not in attributes
+
+
+def test_declining_with_slots_already_given_resumes_with_them() -> None:
+    event = load_event("lexv2/agent-handover-declined.json")
+    event["sessionState"]["sessionAttributes"]["interruptedSlots"] = '{"trackingNumber": "21132"}'
+
+    response = run(event)
+
+    assert dialog_action(response) == "Delegate"
+    assert response["sessionState"]["intent"]["name"] == "CheckDeliveryStatus"
+    slot = response["sessionState"]["intent"]["slots"]["trackingNumber"]
+    assert slot["value"]["interpretedValue"] == "21132"
+
+
+@pytest.mark.parametrize("event_file", ["lexv2/fallback.json", "lexv1/fallback.json", "lexv2/unknown-intent.json"])
+def test_fallback_and_unknown_intents_say_what_the_bot_can_do(event_file: str) -> None:
+    response = run(load_event(event_file))
+
+    assert dialog_action(response) == "ElicitIntent"
+    assert reply_text(response).startswith("I can tell you when your package will arrive")
+
+
+def test_an_upset_fallback_offers_an_agent() -> None:
+    response = run(load_event("lexv2/fallback-upset.json"))
+
+    assert reply_text(response) == OFFER
+    assert "interruptedIntent" not in session_attributes(response)
+
+
+class TestChangeDeliveryDate:
+    def event(self, new_date: str, source: str = "DialogCodeHook") -> dict[str, Any]:
+        event = load_event("lexv2/change-delivery-date.json")
+        event["invocationSource"] = source
+        event["sessionState"]["intent"]["slots"]["newDeliveryDate"]["value"]["interpretedValue"] = new_date
+        return event
+
+    @pytest.mark.parametrize("days_ahead", [0, 1, 30])
+    def test_a_date_within_30_days_is_confirmed_first(self, days_ahead: int) -> None:
+        response = run(self.event((TODAY + timedelta(days=days_ahead)).isoformat()))
+
+        assert dialog_action(response) == "ConfirmIntent"
+        assert reply_text(response).startswith("Shall I move the delivery of package 21132 to ")
+
+    @pytest.mark.parametrize("days_ahead", [-1, 31])
+    def test_past_dates_and_dates_beyond_30_days_are_asked_again(self, days_ahead: int) -> None:
+        response = run(self.event((TODAY + timedelta(days=days_ahead)).isoformat()))
+
+        assert dialog_action(response) == "ElicitSlot"
+        assert response["sessionState"]["dialogAction"]["slotToElicit"] == "newDeliveryDate"
+        assert reply_text(response).startswith("I can move a delivery to any day from Monday, November 23 to")
+
+    def test_an_unreadable_date_is_asked_again(self) -> None:
+        response = run(self.event("next blue moon"))
+
+        assert reply_text(response) == "I didn't catch a date there. Which date would you like the delivery on?"
+
+    def test_confirmed_fulfilment_moves_the_delivery(self) -> None:
+        deliveries = FakeDeliveries.with_demo()
+
+        response = run(load_event("lexv2/change-delivery-date-confirmed.json"), fake_dependencies(deliveries))
+
+        assert dialog_action(response) == "Close"
+        assert reply_text(response) == (
+            "Done. Your package 21132 will now arrive on Monday, November 30 at your home address."
+        )
+        assert deliveries.deliveries["21132"].delivery_date.isoformat() == "2026-11-30"
+
+    def test_a_denied_confirmation_asks_for_another_date(self) -> None:
+        event = self.event("2026-11-30")
+        event["sessionState"]["intent"]["confirmationState"] = "Denied"
+
+        response = run(event)
+
+        assert reply_text(response) == "No problem. Which date would you like the delivery on?"
+
+
+def test_the_callers_session_attributes_are_always_sent_back() -> None:
+    event = load_event("lexv2/check-delivery-status-upset.json")
+    event["sessionState"]["sessionAttributes"] = {"customerTier": "gold", "handover": "true"}
+
+    attributes = session_attributes(run(event))
+
+    assert attributes["customerTier"] == "gold"
+    assert "handover" not in attributes  # a stale hand-over flag must not transfer the next call
+
+
+def test_a_failed_recording_does_not_change_the_reply() -> None:
+    healthy = run(load_event("lexv2/check-delivery-status-upset.json"))
+    failing = run(
+        load_event("lexv2/check-delivery-status-upset.json"), fake_dependencies(recorder=FakeRecorder(failing=True))
+    )
+
+    assert failing == healthy
+
+
+def test_the_fulfilment_hook_after_a_delegate_is_not_counted_twice() -> None:
+    recorder = FakeRecorder()
+    dependencies = fake_dependencies(recorder=recorder)
+    dialog_event = with_sentiment_v2(load_event("lexv2/check-delivery-status-fulfilment.json"), negative=0.6)
+    dialog_event["invocationSource"] = "DialogCodeHook"
+    dialog_event["sessionState"]["sessionAttributes"] = {}
+    delegated = run(dialog_event, dependencies)
+
+    fulfilment_event = with_sentiment_v2(load_event("lexv2/check-delivery-status-fulfilment.json"), negative=0.6)
+    fulfilment_event["sessionState"]["sessionAttributes"] = session_attributes(delegated)
+    fulfilled = run(fulfilment_event, dependencies)
+
+    assert len(recorder.records) == 1
+    assert recorder.records[0].decision is Decision.APOLOGISE
+    assert session_attributes(fulfilled)["scoredTurns"] == "1"
+    assert session_attributes(fulfilled)["negativeTurns"] == "1"
+    assert reply_text(fulfilled) == f"Apologies for the inconvenience. {BLOG_ANSWER}"
+
+
+@pytest.mark.parametrize("event", [{}, [], "junk", {"currentIntent": None}, {"sessionState": "x"}, None])
+def test_unreadable_events_get_a_valid_reply(event: Any) -> None:
+    response = respond(event, fake_dependencies(), NOW)
+
+    assert_valid_response(response, detect_version(event).value)
+    assert dialog_action(response) == "ElicitIntent"
+    assert reply_text(response).startswith("Sorry, something went wrong on my side.")
+
+
+def test_an_unexpected_error_still_gets_a_valid_reply_and_keeps_the_session(caplog: pytest.LogCaptureFixture) -> None:
+    class BrokenDeliveries(FakeDeliveries):
+        def find(self, tracking_number: str) -> None:
+            raise RuntimeError("bug")
+
+    event = load_event("lexv1/check-delivery-status-fulfilment.json")
+
+    response = run(event, fake_dependencies(BrokenDeliveries()))
+
+    assert dialog_action(response) == "ElicitIntent"
+    assert session_attributes(response) == event["sessionAttributes"]

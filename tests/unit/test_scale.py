@@ -1,0 +1,49 @@
+"""Contact Lens's -5..+5 scale applied to Lex's probabilities."""
+
+from __future__ import annotations
+
+import pytest
+
+from lexsentiment.domain.recording import Shift, classify_shift, record_key
+from lexsentiment.domain.scale import mean_score, shown, turn_score
+from lexsentiment.models.sentiment import SentimentLabel, SentimentScores
+
+
+def test_the_blog_utterance_scores_minus_3_15() -> None:
+    blog = SentimentScores(SentimentLabel.NEGATIVE, 0.005262882, 0.6347739, 0.35993648, 2.6722797e-5)
+
+    assert turn_score(blog) == pytest.approx(-3.14755509)
+    assert shown(turn_score(blog)) == "-3.1"
+
+
+def test_scores_stay_within_the_scale() -> None:
+    assert turn_score(SentimentScores(SentimentLabel.POSITIVE, 1.0, 0.0, 0.0, 0.0)) == 5.0
+    assert turn_score(SentimentScores(SentimentLabel.NEGATIVE, 0.0, 1.0, 0.0, 0.0)) == -5.0
+
+
+def test_the_conversation_score_is_the_mean_of_turn_scores() -> None:
+    # Contact Lens's worked example: portions -2.5, 5, 5, 5 give 3.125, shown as 3.1.
+    assert mean_score(-2.5 + 5 + 5 + 5, 4) == pytest.approx(3.125)
+    assert shown(mean_score(12.5, 4)) == "3.1"
+    assert mean_score(0.0, 0) is None
+    assert shown(None) == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "shift"),
+    [
+        (1.0, -1.0, Shift.POSITIVE_TO_NEGATIVE),
+        (4.0, -3.0, Shift.POSITIVE_TO_NEGATIVE),
+        (-1.0, 1.0, Shift.NEGATIVE_TO_POSITIVE),
+        (0.9, -4.0, Shift.STABLE),
+        (-3.0, -3.0, Shift.STABLE),
+    ],
+)
+def test_shift_compares_start_and_end(start: float, end: float, shift: Shift) -> None:
+    assert classify_shift(start, end) is shift
+
+
+def test_record_keys_use_lex_request_ids_and_otherwise_count_turns() -> None:
+    assert record_key("request-1", True, 5) == "request-1"
+    assert record_key("digest", False, 0) != record_key("digest", False, 1)
+    assert record_key("digest", False, 1) == record_key("digest", False, 1)
