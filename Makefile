@@ -1,13 +1,22 @@
-# Every target that runs code depends on `install`, so a fresh clone needs nothing but Python 3.11+.
+# Every target that runs code installs what it needs first, so a fresh clone needs only
+# Python 3.11+ (and Python 3.13, the Lambda runtime, for `sam build`).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The SAM CLI pins its own boto3, so it lives in its own environment, built on the Lambda runtime's
+# Python so that `sam build` finds python3.13 on PATH.
+SAM_PYTHON ?= $(shell scripts/find-python 3.13)
+SAM_VENV := .venv-sam
+SAM_STAMP := $(SAM_VENV)/.installed
+SAM := PATH="$(CURDIR)/$(SAM_VENV)/bin:$$PATH" SAM_CLI_TELEMETRY=0 $(SAM_VENV)/bin/sam
+AUDIT_VENV := .venv-audit
+AUDIT_STAMP := $(AUDIT_VENV)/.installed
 EVENT ?= events/lexv2/check-delivery-status-upset.json
 BACKEND ?= embedded
 export PYTHONPATH := layers/common/python:.
 
-.PHONY: install invoke test unit integration lint typecheck check format clean
+.PHONY: install invoke test unit integration lint typecheck check format flow validate build deploy audit clean
 
 $(STAMP): requirements-dev.txt layers/common/python/requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -23,8 +32,8 @@ install: $(STAMP)
 invoke: install
 	$(BIN)/python -m local.invoke $(EVENT) --backend $(BACKEND)
 
-## Lint, type checks and every test.
-test: install lint typecheck
+## Lint, type checks, template checks (cfn-lint, sam validate, sam build) and every test.
+test: install lint typecheck validate build
 	$(BIN)/python -m pytest
 
 unit: install
@@ -46,5 +55,35 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+## Copy connect/agent-handover-flow.json into template.yaml's contact flow.
+flow: install
+	$(BIN)/python -m local.flow
+
+$(SAM_STAMP): requirements-sam.txt
+	@test -n "$(SAM_PYTHON)" || \
+		{ echo "The SAM CLI targets need Python 3.13 (the Lambda runtime): install it or set SAM_PYTHON=/path/to/python3.13"; exit 1; }
+	$(SAM_PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-sam.txt
+	@touch $(SAM_STAMP)
+
+validate: $(SAM_STAMP)
+	$(SAM_VENV)/bin/cfn-lint template.yaml
+	$(SAM) validate --lint
+
+build: $(SAM_STAMP)
+	$(SAM) build
+
+deploy: build
+	$(SAM) deploy $(if $(CONFIG_ENV),--config-env $(CONFIG_ENV))
+
+$(AUDIT_STAMP): requirements-audit.txt
+	$(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-audit.txt
+	@touch $(AUDIT_STAMP)
+
+## Security scan of template.yaml with checkov (skips justified in .checkov.yaml).
+audit: $(AUDIT_STAMP)
+	$(AUDIT_VENV)/bin/checkov --config-file .checkov.yaml
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .aws-sam
+	rm -rf $(VENV) $(SAM_VENV) $(AUDIT_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .aws-sam

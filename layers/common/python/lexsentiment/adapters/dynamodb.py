@@ -113,6 +113,8 @@ def _delivery(item: dict[str, Any]) -> Delivery:
 
 
 class DynamoDbSentimentRecorder:
+    TTL_ATTRIBUTE = "expiresAt"  # template.yaml's TimeToLiveSpecification names the same attribute
+
     def __init__(self, table_name: str, retention: timedelta, client: DynamoDBClient | None = None) -> None:
         self._table_name = table_name
         self._retention = retention
@@ -191,7 +193,7 @@ class DynamoDbSentimentRecorder:
             "decision": _s(record.decision.value),
             "apologised": {"BOOL": record.apologised},
             "handedOver": {"BOOL": record.handed_over},
-            "expiresAt": _n(expires_at),
+            self.TTL_ATTRIBUTE: _n(expires_at),
         }
 
     def _summary_update(self, record: TurnRecord, conversation: str, at: str) -> TransactWriteItemTypeDef:
