@@ -2,37 +2,33 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+import random
+from collections import defaultdict
+from datetime import date
 from typing import Any
 
 import pytest
 from mypy_boto3_dynamodb import DynamoDBClient
 
+from lexsentiment.adapters.insights_store import DynamoDbInsightsStore
+from lexsentiment.domain.conversation_score import Shift
 from local.backend import TableNames
 from tests.integration.conftest import Invoke
 from tests.support import NOW, dialog_action, load_event, reply_text, session_attributes, with_sentiment_v2
 
 BLOG_ANSWER = "Your package 21132 will arrive on Friday, November 27 at your home address."
+TODAY = NOW.date()
 
 
-def item(dynamodb: DynamoDBClient, tables: TableNames, pk: str, sk: str) -> dict[str, Any]:
-    found = dynamodb.get_item(TableName=tables.sentiment, Key={"PK": {"S": pk}, "SK": {"S": sk}}).get("Item")
-    assert found is not None, f"no item {pk} / {sk}"
-    return {name: _plain(value) for name, value in found.items()}
+@pytest.fixture
+def store(tables: TableNames, dynamodb: DynamoDBClient) -> DynamoDbInsightsStore:
+    return DynamoDbInsightsStore(tables.sentiment, dynamodb)
 
 
-def _plain(value: Any) -> Any:
-    ((kind, content),) = value.items()
-    return Decimal(content) if kind == "N" else content
-
-
-def turn_records(dynamodb: DynamoDBClient, tables: TableNames, conversation: str) -> list[dict[str, Any]]:
-    response = dynamodb.query(
-        TableName=tables.sentiment,
-        KeyConditionExpression="PK = :pk AND begins_with(SK, :turn)",
-        ExpressionAttributeValues={":pk": {"S": f"CONV#{conversation}"}, ":turn": {"S": "TURN#"}},
-    )
-    return [{name: _plain(value) for name, value in record.items()} for record in response["Items"]]
+def turn_items(dynamodb: DynamoDBClient, tables: TableNames) -> list[dict[str, Any]]:
+    """Every turn record, read the slow way (a scan is fine in a test) to recompute aggregates."""
+    items = dynamodb.scan(TableName=tables.sentiment)["Items"]
+    return [item for item in items if item["SK"]["S"].startswith("TURN#")]
 
 
 def next_turn(event: dict[str, Any], previous: dict[str, Any], request_id: str, source: str) -> dict[str, Any]:
@@ -42,7 +38,9 @@ def next_turn(event: dict[str, Any], previous: dict[str, Any], request_id: str, 
     return event
 
 
-def test_the_seed_blog_conversation_end_to_end(invoke: Invoke, dynamodb: DynamoDBClient, tables: TableNames) -> None:
+def test_the_seed_blog_conversation_end_to_end(
+    invoke: Invoke, dynamodb: DynamoDBClient, tables: TableNames, store: DynamoDbInsightsStore
+) -> None:
     # 1. "When is my package arriving? It's so late."
     first = invoke(load_event("lexv2/check-delivery-status-upset.json"))
     assert reply_text(first) == "Apologies for the inconvenience. What is your tracking number?"
@@ -58,16 +56,16 @@ def test_the_seed_blog_conversation_end_to_end(invoke: Invoke, dynamodb: DynamoD
 
     assert dialog_action(answered) == "Close"
     assert reply_text(answered) == BLOG_ANSWER
-    records = turn_records(dynamodb, tables, "demo-session-0001")
-    assert len(records) == 2
-    assert all("inputTranscript" not in record and "transcript" not in record for record in records)
-    summary = item(dynamodb, tables, "CONV#demo-session-0001", "SUMMARY")
-    assert summary["turns"] == 2
-    assert summary["firstScore"] == pytest.approx(Decimal("-3.14755509"))
+    conversation = store.conversation("demo-session-0001")
+    assert conversation is not None
+    assert conversation.summary.turns == 2
+    assert [turn.score for turn in conversation.turns] == pytest.approx([-3.14755509, -0.05])
+    assert conversation.summary.start_score == pytest.approx(-3.14755509, abs=1e-4)  # kept to 4 decimals
+    assert all("inputTranscript" not in item and "transcript" not in item for item in turn_items(dynamodb, tables))
 
 
 def test_the_v1_blog_conversation_counts_the_dialog_and_fulfilment_hooks_once(
-    invoke: Invoke, dynamodb: DynamoDBClient, tables: TableNames
+    invoke: Invoke, store: DynamoDbInsightsStore
 ) -> None:
     first = invoke(load_event("lexv1/check-delivery-status-blog.json"))
     number = load_event("lexv1/check-delivery-status-fulfilment.json")
@@ -82,10 +80,12 @@ def test_the_v1_blog_conversation_counts_the_dialog_and_fulfilment_hooks_once(
     answered = invoke(fulfilment)
 
     assert reply_text(answered) == BLOG_ANSWER
-    assert len(turn_records(dynamodb, tables, "DeliveryBot:blog-user-1")) == 2
+    conversation = store.conversation("DeliveryBot:blog-user-1")
+    assert conversation is not None
+    assert len(conversation.turns) == 2
 
 
-def test_aggregates_equal_the_hand_computed_sums(invoke: Invoke, dynamodb: DynamoDBClient, tables: TableNames) -> None:
+def test_aggregates_equal_the_hand_computed_sums(invoke: Invoke, store: DynamoDbInsightsStore) -> None:
     # Four CheckDeliveryStatus utterances of one conversation, each with its own (positive, negative) scores.
     script = [(0.02, 0.6), (0.01, 0.7), (0.3, 0.1), (0.9, 0.05)]
     previous: dict[str, Any] | None = None
@@ -98,51 +98,84 @@ def test_aggregates_equal_the_hand_computed_sums(invoke: Invoke, dynamodb: Dynam
         previous = invoke(event)
 
     expected_scores = [5 * (positive - negative) for positive, negative in script]
-    for pk, sk in [
-        ("CONV#scripted-1", "INTENT#CheckDeliveryStatus"),
-        ("INTENT#CheckDeliveryStatus", "TOTAL"),
-        ("INTENT#CheckDeliveryStatus", "DAY#2026-11-23"),
-        ("USER#scripted-1", "TOTAL"),
-        ("BOT#DeliveryBot#live#en_US", "TOTAL"),
-    ]:
-        aggregate = item(dynamodb, tables, pk, sk)
-        assert aggregate["turns"] == 4
-        assert float(aggregate["negativeSum"]) == pytest.approx(sum(negative for _, negative in script))
-        assert float(aggregate["positiveSum"]) == pytest.approx(sum(positive for positive, _ in script))
-        assert float(aggregate["scoreSum"]) == pytest.approx(sum(expected_scores))
-        assert aggregate["negativeTurns"] == 2
-        assert aggregate["neutralTurns"] == 2
-        assert aggregate["apologies"] == 2
-    summary = item(dynamodb, tables, "CONV#scripted-1", "SUMMARY")
-    assert float(summary["firstScore"]) == pytest.approx(expected_scores[0])
-    assert float(summary["lastScore"]) == pytest.approx(expected_scores[-1])
-    # Started at -2.9, ended at +4.25: the search for recovered conversations finds it.
-    assert summary["shift"] == "negative_to_positive"
-    shifted = dynamodb.query(
-        TableName=tables.sentiment,
-        IndexName="GSI1",
-        KeyConditionExpression="GSI1PK = :shift",
-        ExpressionAttributeValues={":shift": {"S": "SHIFT#negative_to_positive"}},
-    )
-    assert [found["conversationId"]["S"] for found in shifted["Items"]] == ["scripted-1"]
-    by_day = dynamodb.query(
-        TableName=tables.sentiment,
-        IndexName="GSI1",
-        KeyConditionExpression="GSI1PK = :day",
-        ExpressionAttributeValues={":day": {"S": "INTENTDAY#2026-11-23"}},
-    )
-    assert [found["GSI1SK"]["S"] for found in by_day["Items"]] == ["INTENT#CheckDeliveryStatus"]
+    conversation = store.conversation("scripted-1")
+    history = store.user_history("scripted-1", limit=10)
+    assert conversation is not None and history is not None
+    (per_conversation_intent,) = conversation.intents
+    (per_intent,) = store.intents_between(TODAY, TODAY)
+    (per_day,) = store.intent_days("CheckDeliveryStatus", TODAY, TODAY)
+    for totals in (
+        per_conversation_intent.totals,
+        per_intent.totals,
+        per_day.totals,
+        history.totals,
+        store.bot_totals("DeliveryBot", "live", "en_US"),
+    ):
+        assert totals.turns == 4
+        assert totals.negative_sum == pytest.approx(sum(negative for _, negative in script))
+        assert totals.positive_sum == pytest.approx(sum(positive for positive, _ in script))
+        assert totals.score_sum == pytest.approx(sum(expected_scores))
+        assert totals.negative_share == pytest.approx(0.5)
+        assert totals.apologies == 2
+    summary = conversation.summary
+    # Four turns: portions of two. Start = mean(-2.9, -3.45), end = mean(1.0, 4.25).
+    assert summary.start_score == pytest.approx((expected_scores[0] + expected_scores[1]) / 2)
+    assert summary.end_score == pytest.approx((expected_scores[2] + expected_scores[3]) / 2)
+    assert summary.shift is Shift.NEGATIVE_TO_POSITIVE
+    assert summary.trend == pytest.approx(conversation.trend)
+    recovered = store.conversations(Shift.NEGATIVE_TO_POSITIVE, TODAY, TODAY, limit=10)
+    assert [item.conversation_id for item in recovered.items] == ["scripted-1"]
+    assert store.conversations(Shift.STABLE, TODAY, TODAY, limit=10).items == []
 
 
-def test_a_retried_invocation_counts_once(invoke: Invoke, dynamodb: DynamoDBClient, tables: TableNames) -> None:
-    event = load_event("lexv2/check-delivery-status-upset.json")
+def test_aggregates_equal_those_recomputed_from_the_turn_records(
+    invoke: Invoke, dynamodb: DynamoDBClient, tables: TableNames, store: DynamoDbInsightsStore
+) -> None:
+    generator = random.Random(7)
+    event_files = [
+        "lexv2/check-delivery-status-calm.json",
+        "lexv2/change-delivery-date.json",
+        "lexv2/fallback.json",
+        "lexv2/agent-handover-request.json",
+    ]
+    for conversation in range(12):
+        previous: dict[str, Any] | None = None
+        for turn in range(generator.randint(1, 5)):
+            negative = round(generator.random(), 3)
+            event = with_sentiment_v2(load_event(generator.choice(event_files)), negative, positive=0.0)
+            event["sessionId"] = f"generated-{conversation}"
+            event["sessionState"]["originatingRequestId"] = f"generated-{conversation}-{turn}"
+            if previous is not None:
+                event["sessionState"]["sessionAttributes"] = session_attributes(previous)
+            previous = invoke(event)
 
-    first = invoke(event)
+    turns = turn_items(dynamodb, tables)
+    by_intent: dict[str, list[float]] = defaultdict(list)
+    by_conversation: dict[str, list[float]] = defaultdict(list)
+    for item in turns:
+        by_intent[item["intent"]["S"]].append(float(item["score"]["N"]))
+        by_conversation[item["conversationId"]["S"]].append(float(item["score"]["N"]))
+    intents = {item.intent: item.totals for item in store.intents_between(date(2026, 11, 1), TODAY)}
+    assert set(intents) == set(by_intent)
+    for intent, scores in by_intent.items():
+        assert intents[intent].turns == len(scores)
+        assert intents[intent].score_sum == pytest.approx(sum(scores))
+    for conversation_id, scores in by_conversation.items():
+        detail = store.conversation(conversation_id)
+        assert detail is not None
+        assert detail.summary.turns == len(scores)
+        assert detail.summary.score_sum == pytest.approx(sum(scores))
+        assert detail.summary.trend == pytest.approx(detail.trend)
+
+
+def test_a_retried_invocation_counts_once(invoke: Invoke, store: DynamoDbInsightsStore) -> None:
+    first = invoke(load_event("lexv2/check-delivery-status-upset.json"))
     retried = invoke(load_event("lexv2/check-delivery-status-upset.json"))
 
     assert retried == first
-    assert item(dynamodb, tables, "CONV#demo-session-0001", "SUMMARY")["turns"] == 1
-    assert item(dynamodb, tables, "INTENT#CheckDeliveryStatus", "TOTAL")["turns"] == 1
+    conversation = store.conversation("demo-session-0001")
+    assert conversation is not None and conversation.summary.turns == 1
+    assert store.intents_between(TODAY, TODAY)[0].totals.turns == 1
 
 
 def test_turns_without_sentiment_are_not_recorded(invoke: Invoke, dynamodb: DynamoDBClient, tables: TableNames) -> None:
@@ -154,5 +187,5 @@ def test_turns_without_sentiment_are_not_recorded(invoke: Invoke, dynamodb: Dyna
 def test_turn_records_expire_after_the_retention(invoke: Invoke, dynamodb: DynamoDBClient, tables: TableNames) -> None:
     invoke(load_event("lexv2/check-delivery-status-upset.json"))
 
-    (record,) = turn_records(dynamodb, tables, "demo-session-0001")
-    assert record["expiresAt"] == int(NOW.timestamp()) + 90 * 86400
+    (record,) = turn_items(dynamodb, tables)
+    assert int(record["expiresAt"]["N"]) == int(NOW.timestamp()) + 90 * 86400

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lexsentiment.domain.recording import Shift, classify_shift, record_key
+from lexsentiment.domain.recording import record_key
 from lexsentiment.domain.scale import mean_score, shown, turn_score
 from lexsentiment.models.sentiment import SentimentLabel, SentimentScores
 
@@ -27,20 +27,6 @@ def test_the_conversation_score_is_the_mean_of_turn_scores() -> None:
     assert shown(mean_score(12.5, 4)) == "3.1"
     assert mean_score(0.0, 0) is None
     assert shown(None) == "unknown"
-
-
-@pytest.mark.parametrize(
-    ("start", "end", "shift"),
-    [
-        (1.0, -1.0, Shift.POSITIVE_TO_NEGATIVE),
-        (4.0, -3.0, Shift.POSITIVE_TO_NEGATIVE),
-        (-1.0, 1.0, Shift.NEGATIVE_TO_POSITIVE),
-        (0.9, -4.0, Shift.STABLE),
-        (-3.0, -3.0, Shift.STABLE),
-    ],
-)
-def test_shift_compares_start_and_end(start: float, end: float, shift: Shift) -> None:
-    assert classify_shift(start, end) is shift
 
 
 def test_record_keys_use_lex_request_ids_and_otherwise_count_turns() -> None:

@@ -8,8 +8,9 @@ from datetime import datetime
 
 from lexsentiment import intents
 from lexsentiment.domain import wording
+from lexsentiment.domain.conversation_score import start_and_end
 from lexsentiment.domain.memory import OWN_ATTRIBUTES, ConversationMemory
-from lexsentiment.domain.recording import TurnRecord, classify_shift, record_key
+from lexsentiment.domain.recording import TurnRecord, record_key
 from lexsentiment.domain.scale import turn_score
 from lexsentiment.domain.sentiment_policy import Assessment, Thresholds, assess, reassess
 from lexsentiment.intents.common import AGENT_HANDOVER, FALLBACK, Answer, TurnContext
@@ -61,7 +62,7 @@ def handle_turn(turn: Turn, dependencies: Dependencies, now: datetime) -> TurnOu
         memory = before
     else:
         assessment = assess(turn.sentiment, before.negative_turns, thresholds, agent_declined=before.agent_declined)
-        memory = before.with_scored_turn(score) if score is not None else before
+        memory = before.with_scored_turn(score, now) if score is not None else before
     memory = replace(memory, negative_turns=assessment.negative_streak, delegated_turn_key=None)
 
     context = TurnContext(turn, assessment, memory, now.date(), dependencies.deliveries, score)
@@ -81,7 +82,7 @@ def handle_turn(turn: Turn, dependencies: Dependencies, now: datetime) -> TurnOu
     )
     if score is None or turn.sentiment is None or repeated_hook:
         return outcome
-    first_score = memory.first_score if memory.first_score is not None else score
+    portions = start_and_end(memory.first_scores, memory.recent_scores, memory.scored_turns)
     record = TurnRecord(
         conversation_id=turn.conversation_id,
         user_id=turn.user_id,
@@ -96,8 +97,10 @@ def handle_turn(turn: Turn, dependencies: Dependencies, now: datetime) -> TurnOu
         decision=assessment.decision,
         apologised=outcome.apologised,
         handed_over=outcome.handed_over,
-        first_score=first_score,
-        shift=classify_shift(first_score, score),
+        started_at=memory.started_at or now,
+        start_score=portions.start,
+        end_score=portions.end,
+        shift=portions.shift,
     )
     # Recording comes after the answer is settled: a failed write never changes what the customer hears.
     return replace(outcome, recording=dependencies.recorder.record(record))

@@ -1,20 +1,9 @@
-"""DynamoDB repositories: the only code that knows table keys and expressions, and the only boto3 importer.
+"""DynamoDB repositories of the code hook: the only code that knows expressions, and the only boto3 importer.
 
-Sentiment table (single-table design; PK/SK plus GSI1PK/GSI1SK):
-
-  PK                         SK                    what
-  CONV#<conversation>        TURN#<record key>     one scored turn (no transcript), expires after the retention
-  CONV#<conversation>        SUMMARY               turns, score sum, first/last score, shift; GSI1 = SHIFT#<shift>
-  CONV#<conversation>        INTENT#<intent>       the blog's "aggregate per intent per conversation"
-  INTENT#<intent>            TOTAL                 per intent, all time
-  INTENT#<intent>            DAY#<yyyy-mm-dd>      per intent per day; GSI1 = INTENTDAY#<day> / INTENT#<intent>
-  USER#<user>                TOTAL                 per user
-  USER#<user>                CONV#<conversation>   one user's conversations (their history)
-  BOT#<name>#<alias>#<locale> TOTAL                per bot alias and locale
-
-Every item of a turn is written in ONE TransactWriteItems call whose first item is the turn record
-with attribute_not_exists(PK): a retried invocation or a second code hook for the same utterance
-cancels the whole transaction, so the aggregates count each utterance exactly once.
+Every item of a scored turn is written in ONE TransactWriteItems call whose first item is the turn
+record with attribute_not_exists(PK): a retried invocation or a second code hook for the same
+utterance cancels the whole transaction, so the aggregates count each utterance exactly once.
+The key layout is in sentiment_keys.
 """
 
 from __future__ import annotations
@@ -26,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from lexsentiment.adapters import sentiment_keys as keys
 from lexsentiment.domain.deliveries import Delivery
 from lexsentiment.domain.recording import TurnRecord
 from lexsentiment.ports import DeliveryStoreUnavailable, RecordOutcome, RecordResult
@@ -136,10 +126,12 @@ class DynamoDbSentimentRecorder:
         return RecordResult(RecordOutcome.RECORDED)
 
     def transact_items(self, record: TurnRecord) -> list[TransactWriteItemTypeDef]:
-        conversation = f"CONV#{record.conversation_id}"
-        intent = f"INTENT#{record.intent_name}"
+        conversation = keys.conversation_pk(record.conversation_id)
+        shard = keys.shard_of(record.conversation_id)
+        intent = record.intent_name
         day = record.recorded_at.date().isoformat()
         at = _timestamp(record.recorded_at)
+        started_at = _timestamp(record.started_at)
         bot = record.bot
         return [
             {
@@ -149,27 +141,40 @@ class DynamoDbSentimentRecorder:
                     "ConditionExpression": "attribute_not_exists(PK)",
                 }
             },
-            self._summary_update(record, conversation, at),
-            self._aggregate(record, conversation, intent, "ConversationIntent", at),
-            self._aggregate(record, intent, "TOTAL", "Intent", at),
+            self._summary_update(record, conversation, at, started_at),
+            self._aggregate(record, conversation, keys.conversation_intent_sk(intent), "ConversationIntent", at),
             self._aggregate(
                 record,
-                intent,
-                f"DAY#{day}",
-                "IntentDay",
+                keys.intent_pk(intent, shard),
+                keys.TOTAL,
+                "IntentShard",
                 at,
-                {"GSI1PK": _s(f"INTENTDAY#{day}"), "GSI1SK": _s(intent), "day": _s(day)},
+                {
+                    "intent": _s(intent),
+                    "GSI1PK": _s(keys.INTENTS_INDEX_KEY),
+                    "GSI1SK": _s(keys.intent_index_sk(intent, shard)),
+                },
             ),
-            self._aggregate(record, f"USER#{record.user_id}", "TOTAL", "User", at),
+            self._aggregate(
+                record, keys.intent_pk(intent, shard), keys.day_sk(day), "IntentDayShard", at, {"day": _s(day)}
+            ),
+            self._aggregate(record, keys.user_pk(record.user_id), keys.TOTAL, "User", at),
             self._aggregate(
                 record,
-                f"USER#{record.user_id}",
-                conversation,
+                keys.user_pk(record.user_id),
+                keys.user_conversation_sk(started_at, record.conversation_id),
                 "UserConversation",
                 at,
-                {"conversationId": _s(record.conversation_id)},
+                {"conversationId": _s(record.conversation_id), "startedAt": _s(started_at)},
             ),
-            self._aggregate(record, f"BOT#{bot.name}#{bot.alias}#{bot.locale}", "TOTAL", "Bot", at),
+            self._aggregate(
+                record,
+                keys.bot_pk(bot.name, bot.alias, bot.locale, shard),
+                keys.TOTAL,
+                "BotShard",
+                at,
+                {"botName": _s(bot.name), "botAlias": _s(bot.alias), "locale": _s(bot.locale)},
+            ),
         ]
 
     def _turn_item(self, record: TurnRecord, conversation: str, at: str) -> dict[str, AttributeValueTypeDef]:
@@ -177,7 +182,7 @@ class DynamoDbSentimentRecorder:
         expires_at = int((record.recorded_at + self._retention).timestamp())
         return {
             "PK": _s(conversation),
-            "SK": _s(f"TURN#{record.record_key}"),
+            "SK": _s(keys.turn_sk(record.record_key)),
             "entity": _s("Turn"),
             "conversationId": _s(record.conversation_id),
             "turnIndex": _n(record.turn_index),
@@ -196,18 +201,23 @@ class DynamoDbSentimentRecorder:
             self.TTL_ATTRIBUTE: _n(expires_at),
         }
 
-    def _summary_update(self, record: TurnRecord, conversation: str, at: str) -> TransactWriteItemTypeDef:
+    def _summary_update(
+        self, record: TurnRecord, conversation: str, at: str, started_at: str
+    ) -> TransactWriteItemTypeDef:
         bot = record.bot
         return {
             "Update": {
                 "TableName": self._table_name,
-                "Key": {"PK": _s(conversation), "SK": _s("SUMMARY")},
+                "Key": {"PK": _s(conversation), "SK": _s(keys.SUMMARY)},
+                # GSI1SK is set once: the index entry moves only when the shift class changes.
                 "UpdateExpression": (
                     "SET entity = :entity, conversationId = :conversation, userId = :user, botName = :bot, "
-                    "botAlias = :alias, locale = :locale, startedAt = if_not_exists(startedAt, :at), "
-                    "lastTurnAt = :at, firstScore = if_not_exists(firstScore, :first), lastScore = :score, "
-                    "lastIntent = :intent, shift = :shift, GSI1PK = :shiftKey, GSI1SK = :shiftSort "
-                    "ADD turns :one, scoreSum :score, apologies :apologised, handovers :handedOver"
+                    "botAlias = :alias, locale = :locale, startedAt = if_not_exists(startedAt, :startedAt), "
+                    "lastTurnAt = :at, startScore = :start, endScore = :end, lastScore = :score, "
+                    "lastIntent = :intent, shift = :shift, GSI1PK = :shiftKey, "
+                    "GSI1SK = if_not_exists(GSI1SK, :shiftSort) "
+                    "ADD turns :one, scoreSum :score, indexScoreSum :indexScore, apologies :apologised, "
+                    "handovers :handedOver"
                 ),
                 "ExpressionAttributeValues": {
                     ":entity": _s("ConversationSummary"),
@@ -216,13 +226,16 @@ class DynamoDbSentimentRecorder:
                     ":bot": _s(bot.name),
                     ":alias": _s(bot.alias),
                     ":locale": _s(bot.locale),
+                    ":startedAt": _s(started_at),
                     ":at": _s(at),
-                    ":first": _n(record.first_score),
+                    ":start": _n(record.start_score),
+                    ":end": _n(record.end_score),
                     ":score": _n(record.score),
+                    ":indexScore": _n(record.turn_index * record.score),
                     ":intent": _s(record.intent_name),
                     ":shift": _s(record.shift.value),
-                    ":shiftKey": _s(f"SHIFT#{record.shift.value}"),
-                    ":shiftSort": _s(f"{at}#{record.conversation_id}"),
+                    ":shiftKey": _s(keys.shift_pk(record.shift.value)),
+                    ":shiftSort": _s(keys.shift_sk(started_at, record.conversation_id)),
                     ":one": _n(1),
                     ":apologised": _n(int(record.apologised)),
                     ":handedOver": _n(int(record.handed_over)),

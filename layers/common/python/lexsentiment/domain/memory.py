@@ -11,7 +11,9 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
+from lexsentiment.domain.conversation_score import MAX_PORTION_TURNS
 from lexsentiment.domain.sentiment_policy import HandoverReason
 
 
@@ -19,7 +21,9 @@ class Attr:
     NEGATIVE_TURNS = "negativeTurns"
     SCORED_TURNS = "scoredTurns"
     SCORE_SUM = "sentimentScoreSum"
-    FIRST_SCORE = "firstSentimentScore"
+    FIRST_SCORES = "firstTurnScores"
+    RECENT_SCORES = "recentTurnScores"
+    STARTED_AT = "conversationStartedAt"
     LOOKUP_MISSES = "lookupMisses"
     AGENT_OFFER_REASON = "agentOfferReason"
     AGENT_DECLINED = "agentOfferDeclined"
@@ -42,7 +46,10 @@ class ConversationMemory:
     negative_turns: int = 0
     scored_turns: int = 0
     score_sum: float = 0.0
-    first_score: float | None = None
+    # The first and the latest few turn scores: enough for the start and end portions.
+    first_scores: tuple[float, ...] = ()
+    recent_scores: tuple[float, ...] = ()
+    started_at: datetime | None = None
     lookup_misses: int = 0
     agent_offer_reason: HandoverReason | None = None
     agent_declined: bool = False
@@ -56,7 +63,9 @@ class ConversationMemory:
             negative_turns=_count(attributes.get(Attr.NEGATIVE_TURNS)),
             scored_turns=_count(attributes.get(Attr.SCORED_TURNS)),
             score_sum=_number(attributes.get(Attr.SCORE_SUM)) or 0.0,
-            first_score=_number(attributes.get(Attr.FIRST_SCORE)),
+            first_scores=_scores(attributes.get(Attr.FIRST_SCORES)),
+            recent_scores=_scores(attributes.get(Attr.RECENT_SCORES)),
+            started_at=_moment(attributes.get(Attr.STARTED_AT)),
             lookup_misses=_count(attributes.get(Attr.LOOKUP_MISSES)),
             agent_offer_reason=_reason(attributes.get(Attr.AGENT_OFFER_REASON)),
             agent_declined=attributes.get(Attr.AGENT_DECLINED) == "true",
@@ -65,12 +74,17 @@ class ConversationMemory:
             delegated_turn_key=attributes.get(Attr.DELEGATED_TURN) or None,
         )
 
-    def with_scored_turn(self, score: float) -> ConversationMemory:
+    def with_scored_turn(self, score: float, now: datetime) -> ConversationMemory:
+        first_scores = self.first_scores
+        if len(first_scores) < MAX_PORTION_TURNS and self.scored_turns < MAX_PORTION_TURNS:
+            first_scores = (*first_scores, score)
         return replace(
             self,
             scored_turns=self.scored_turns + 1,
             score_sum=self.score_sum + score,
-            first_score=score if self.first_score is None else self.first_score,
+            first_scores=first_scores,
+            recent_scores=(*self.recent_scores, score)[-MAX_PORTION_TURNS:],
+            started_at=self.started_at or now,
         )
 
     def to_attributes(self) -> dict[str, str]:
@@ -79,7 +93,9 @@ class ConversationMemory:
             Attr.NEGATIVE_TURNS: str(self.negative_turns),
             Attr.SCORED_TURNS: str(self.scored_turns),
             Attr.SCORE_SUM: f"{self.score_sum:.4f}" if self.scored_turns else "",
-            Attr.FIRST_SCORE: f"{self.first_score:.4f}" if self.first_score is not None else "",
+            Attr.FIRST_SCORES: ",".join(f"{score:.4f}" for score in self.first_scores),
+            Attr.RECENT_SCORES: ",".join(f"{score:.4f}" for score in self.recent_scores),
+            Attr.STARTED_AT: self.started_at.isoformat(timespec="milliseconds") if self.started_at else "",
             Attr.LOOKUP_MISSES: str(self.lookup_misses) if self.lookup_misses else "",
             Attr.AGENT_OFFER_REASON: self.agent_offer_reason.value if self.agent_offer_reason else "",
             Attr.AGENT_DECLINED: "true" if self.agent_declined else "",
@@ -107,6 +123,23 @@ def _number(value: str | None) -> float | None:
     except ValueError:
         return None
     return number if math.isfinite(number) else None
+
+
+def _scores(value: str | None) -> tuple[float, ...]:
+    if not value:
+        return ()
+    numbers = tuple(_number(part) for part in value.split(",")[:MAX_PORTION_TURNS])
+    return tuple(number for number in numbers if number is not None and -5.0 <= number <= 5.0)
+
+
+def _moment(value: str | None) -> datetime | None:
+    if not value or len(value) > 40:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 def _reason(value: str | None) -> HandoverReason | None:

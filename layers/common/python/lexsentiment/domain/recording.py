@@ -1,33 +1,15 @@
-"""What is remembered about each scored turn, and how a conversation's start compares with its end."""
+"""What is remembered about each scored turn."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
+from lexsentiment.domain.conversation_score import Shift
 from lexsentiment.domain.sentiment_policy import Decision
 from lexsentiment.models.sentiment import SentimentScores
 from lexsentiment.models.turn import BotRef, LexVersion
-
-# Contact Lens's shift search example: "starts <= -1 and ends >= +1" (and the reverse).
-SHIFT_BOUNDARY = 1.0
-
-
-class Shift(StrEnum):
-    POSITIVE_TO_NEGATIVE = "positive_to_negative"
-    NEGATIVE_TO_POSITIVE = "negative_to_positive"
-    STABLE = "stable"
-
-
-def classify_shift(start_score: float, end_score: float) -> Shift:
-    """Start and end are the first and the latest scored turn (the 'portion' is one turn)."""
-    if start_score >= SHIFT_BOUNDARY and end_score <= -SHIFT_BOUNDARY:
-        return Shift.POSITIVE_TO_NEGATIVE
-    if start_score <= -SHIFT_BOUNDARY and end_score >= SHIFT_BOUNDARY:
-        return Shift.NEGATIVE_TO_POSITIVE
-    return Shift.STABLE
 
 
 def record_key(utterance_key: str, key_from_lex: bool, turn_index: int) -> str:
@@ -60,5 +42,7 @@ class TurnRecord:
     decision: Decision
     apologised: bool
     handed_over: bool
-    first_score: float
+    started_at: datetime
+    start_score: float
+    end_score: float
     shift: Shift
