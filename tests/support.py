@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache, lru_cache
@@ -174,3 +175,25 @@ def fake_dependencies(
         recorder=recorder or FakeRecorder(),
         thresholds=thresholds,
     )
+
+
+def play_conversation(
+    invoke: Callable[[dict[str, Any]], dict[str, Any]],
+    session_id: str,
+    negatives: list[float],
+    *,
+    event_file: str = "lexv2/check-delivery-status-calm.json",
+    user_id: str | None = None,
+) -> dict[str, Any]:
+    """Send one utterance per negative score through the code hook, carrying the session; the last reply."""
+    reply: dict[str, Any] = {}
+    for index, negative in enumerate(negatives):
+        event = with_sentiment_v2(load_event(event_file), negative, positive=max(0.0, 0.9 - negative))
+        event["sessionId"] = session_id
+        event["sessionState"]["originatingRequestId"] = f"{session_id}-{index}"
+        attributes = session_attributes(reply) if reply else {}
+        if user_id:
+            attributes["userId"] = user_id
+        event["sessionState"]["sessionAttributes"] = attributes
+        reply = invoke(event)
+    return reply

@@ -45,6 +45,19 @@ def app(tables: TableNames, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
 
 
 @pytest.fixture
+def insights(tables: TableNames, monkeypatch: pytest.MonkeyPatch) -> Invoke:
+    """The insights API handler, on the same tables, with today pinned to the events' day."""
+    module = importlib.import_module("functions.insights.app")
+    monkeypatch.setattr(module, "today", lambda: NOW.date())
+
+    def call(event: dict[str, Any]) -> dict[str, Any]:
+        response: dict[str, Any] = module.lambda_handler(event, FakeLambdaContext())
+        return response
+
+    return call
+
+
+@pytest.fixture
 def invoke(app: ModuleType) -> Invoke:
     def call(event: dict[str, Any]) -> dict[str, Any]:
         response: dict[str, Any] = app.lambda_handler(event, FakeLambdaContext())

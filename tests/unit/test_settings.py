@@ -7,13 +7,13 @@ import sys
 
 import pytest
 
-from lexsentiment.settings import ConfigurationError, get_settings, load_settings
+from lexsentiment.settings import ConfigurationError, Settings, get_settings, load_settings
 
 TABLES = {"DELIVERIES_TABLE_NAME": "deliveries", "SENTIMENT_TABLE_NAME": "sentiment"}
 
 
 def test_defaults_are_the_documented_thresholds() -> None:
-    settings = load_settings(TABLES)
+    settings = load_settings(TABLES, Settings)
 
     assert settings.response_threshold == 0.5
     assert settings.agent_handover_threshold == 0.8
@@ -36,7 +36,7 @@ def test_defaults_are_the_documented_thresholds() -> None:
 )
 def test_bad_settings_are_rejected_naming_the_variable(overrides: dict[str, str], named: str) -> None:
     with pytest.raises(ConfigurationError, match=named):
-        load_settings({**TABLES, **overrides})
+        load_settings({**TABLES, **overrides}, Settings)
 
 
 def test_the_code_hook_fails_at_import_on_a_threshold_of_1_7(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,6 +19,14 @@ class DeliveryStoreUnavailable(RuntimeError):
         self.cause = cause
 
 
+class InsightsStoreUnavailable(RuntimeError):
+    """The sentiment table could not answer a read."""
+
+    def __init__(self, cause: str) -> None:
+        super().__init__(cause)
+        self.cause = cause
+
+
 class RecordOutcome(StrEnum):
     RECORDED = "recorded"
     DUPLICATE = "duplicate"

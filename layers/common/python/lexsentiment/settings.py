@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from functools import lru_cache
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -13,11 +14,18 @@ class ConfigurationError(RuntimeError):
     """Raised at start-up so a bad deployment fails loudly instead of mid-call."""
 
 
-class Settings(BaseModel):
+class InsightsSettings(BaseModel):
+    """What the insights API needs: only the sentiment table."""
+
     model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
 
-    deliveries_table_name: str = Field(alias="DELIVERIES_TABLE_NAME", min_length=3, max_length=255)
     sentiment_table_name: str = Field(alias="SENTIMENT_TABLE_NAME", min_length=3, max_length=255)
+
+
+class Settings(InsightsSettings):
+    """The code hook's settings."""
+
+    deliveries_table_name: str = Field(alias="DELIVERIES_TABLE_NAME", min_length=3, max_length=255)
     # Both thresholds apply to Lex's NEGATIVE score (0..1); a score equal to a threshold crosses it.
     response_threshold: float = Field(default=0.5, alias="RESPONSE_THRESHOLD", ge=0, le=1, allow_inf_nan=False)
     agent_handover_threshold: float = Field(
@@ -39,13 +47,16 @@ class Settings(BaseModel):
         return self
 
 
-def load_settings(environ: Mapping[str, str]) -> Settings:
+SettingsT = TypeVar("SettingsT", bound=InsightsSettings)
+
+
+def load_settings(environ: Mapping[str, str], model: type[SettingsT]) -> SettingsT:
     """Validate settings from an environment mapping; errors name the variable at fault."""
-    known = {field.alias for field in Settings.model_fields.values() if field.alias}
+    known = {field.alias for field in model.model_fields.values() if field.alias}
     # Empty values mean "not set" (SAM passes "" for blank parameters), so defaults apply.
     values = {name: value for name, value in environ.items() if name in known and value.strip() != ""}
     try:
-        return Settings.model_validate(values)
+        return model.model_validate(values)
     except ValidationError as error:
         problems = []
         for detail in error.errors():
@@ -57,4 +68,9 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return load_settings(os.environ)
+    return load_settings(os.environ, Settings)
+
+
+@lru_cache(maxsize=1)
+def get_insights_settings() -> InsightsSettings:
+    return load_settings(os.environ, InsightsSettings)

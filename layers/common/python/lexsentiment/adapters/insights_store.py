@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+
+from botocore.exceptions import BotoCoreError, ClientError
 
 from lexsentiment.adapters import sentiment_keys as keys
-from lexsentiment.adapters.dynamodb import dynamodb_client
+from lexsentiment.adapters.dynamodb import dynamodb_client, error_code
 from lexsentiment.domain.conversation_score import Shift
 from lexsentiment.models.insights import (
     ConversationDetail,
@@ -23,14 +26,30 @@ from lexsentiment.models.insights import (
     UserHistory,
 )
 from lexsentiment.models.sentiment import SentimentLabel
+from lexsentiment.ports import InsightsStoreUnavailable
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef, QueryInputTypeDef
 
 Item = dict[str, "AttributeValueTypeDef"]
+P = ParamSpec("P")
+R = TypeVar("R")
 # Bounded parallelism for the per-shard queries of one request.
 SHARD_READERS = keys.SHARDS
+
+
+def _unavailable_on_aws_errors(method: Callable[P, R]) -> Callable[P, R]:
+    """Readers see one named outcome for any AWS failure, as the writer does."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except (ClientError, BotoCoreError) as error:
+            raise InsightsStoreUnavailable(error_code(error)) from error
+
+    return wrapper
 
 
 class DynamoDbInsightsStore:
@@ -44,6 +63,7 @@ class DynamoDbInsightsStore:
 
     # --- intents -------------------------------------------------------------------------------
 
+    @_unavailable_on_aws_errors
     def intent_names(self) -> list[str]:
         """Every intent that has been recorded (one index entry per intent shard)."""
         rows = self._query_all(
@@ -56,6 +76,7 @@ class DynamoDbInsightsStore:
         )
         return sorted({row["GSI1SK"]["S"].rsplit("#S", 1)[0] for row in rows})
 
+    @_unavailable_on_aws_errors
     def intent_days(self, intent: str, first: date, last: date) -> list[DayTotals]:
         """One intent's daily totals, its shards merged, oldest day first; days without turns are absent."""
 
@@ -79,6 +100,7 @@ class DynamoDbInsightsStore:
                     by_day[date.fromisoformat(row["day"]["S"])].append(_totals(row))
         return [DayTotals(day, SentimentTotals.sum(parts)) for day, parts in sorted(by_day.items())]
 
+    @_unavailable_on_aws_errors
     def intents_between(self, first: date, last: date) -> list[IntentTotals]:
         totals = [
             IntentTotals(intent, SentimentTotals.sum(day.totals for day in self.intent_days(intent, first, last)))
@@ -88,6 +110,7 @@ class DynamoDbInsightsStore:
 
     # --- conversations -------------------------------------------------------------------------
 
+    @_unavailable_on_aws_errors
     def conversations(
         self, shift: Shift, since: date, until: date, limit: int, after: str | None = None
     ) -> Page[ConversationSummary]:
@@ -118,6 +141,7 @@ class DynamoDbInsightsStore:
         more = "LastEvaluatedKey" in response and bool(index_rows)
         return Page(items=summaries, after=index_rows[-1]["GSI1SK"]["S"] if more else None)
 
+    @_unavailable_on_aws_errors
     def conversation(self, conversation_id: str) -> ConversationDetail | None:
         rows = self._query_all(
             {
@@ -139,6 +163,7 @@ class DynamoDbInsightsStore:
 
     # --- users ---------------------------------------------------------------------------------
 
+    @_unavailable_on_aws_errors
     def user_history(self, user_id: str, limit: int) -> UserHistory | None:
         """The user's totals and newest conversations (TOTAL sorts after CONV#, so it comes first)."""
         response = self.client.query(
@@ -159,6 +184,7 @@ class DynamoDbInsightsStore:
 
     # --- bots ----------------------------------------------------------------------------------
 
+    @_unavailable_on_aws_errors
     def bot_totals(self, name: str, alias: str, locale: str) -> SentimentTotals:
         rows = self._get_all([(keys.bot_pk(name, alias, locale, shard), keys.TOTAL) for shard in range(keys.SHARDS)])
         return SentimentTotals.sum(_totals(row) for row in rows.values())
