@@ -13,7 +13,7 @@ from tests.integration.conftest import Invoke
 from tests.support import load_event, play_conversation
 
 
-def request(name: str, query: dict[str, str] | None = None, **path: str) -> dict[str, Any]:
+def request(name: str, query: dict[str, str] | None = None, /, **path: str) -> dict[str, Any]:
     event = load_event(f"insights/{name}.json")
     if query is not None:
         event["queryStringParameters"] = query
@@ -101,7 +101,7 @@ class TestRoutes:
         [("get-conversation", {"conversationId": "nobody"}), ("get-user", {"userId": "nobody"})],
     )
     def test_unknown_ids_are_404(self, insights: Invoke, name: str, path: dict[str, str]) -> None:
-        assert insights(request(name, **path))["statusCode"] == 404
+        assert insights(request(name, None, **path))["statusCode"] == 404
 
 
 @pytest.mark.parametrize(
