@@ -16,14 +16,15 @@ EVENT ?= events/lexv2/check-delivery-status-upset.json
 BACKEND ?= embedded
 export PYTHONPATH := layers/common/python:.
 
-.PHONY: install invoke test unit integration lint typecheck check format flow validate build deploy audit clean
+.PHONY: install invoke seed report local-reset test unit integration lint typecheck check format flow validate build deploy audit clean
 
-$(STAMP): requirements-dev.txt layers/common/python/requirements.txt
+$(STAMP): requirements-dev.txt layers/common/python/requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "Python 3.11 or newer is needed: run with PYTHON=python3.13 (or 3.11, 3.12)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --editable .
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -31,6 +32,18 @@ install: $(STAMP)
 ## Run the code hook in-process on EVENT against the embedded moto backend (BACKEND=aws for real tables).
 invoke: install
 	$(BIN)/python -m local.invoke $(EVENT) --backend $(BACKEND)
+
+## Record demo conversations through the code hook into the local store (or BACKEND=aws).
+seed: install
+	$(BIN)/python -m local.seed --backend $(BACKEND)
+
+## Per-intent table, most soured conversations and PNG charts (seeds an empty local store first).
+report: install
+	$(BIN)/python -m local.report --backend $(BACKEND) --charts .local/charts $(REPORT_ARGS)
+
+## Forget the local store (.local/): the next command starts from the demo deliveries again.
+local-reset:
+	rm -rf .local
 
 ## Lint, type checks, template checks (cfn-lint, sam validate, sam build) and every test.
 test: install lint typecheck validate build
@@ -86,4 +99,4 @@ audit: $(AUDIT_STAMP)
 	$(AUDIT_VENV)/bin/checkov --config-file .checkov.yaml
 
 clean:
-	rm -rf $(VENV) $(SAM_VENV) $(AUDIT_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .aws-sam
+	rm -rf $(VENV) $(SAM_VENV) $(AUDIT_VENV) .local .pytest_cache .mypy_cache .ruff_cache .hypothesis .aws-sam

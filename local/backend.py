@@ -1,10 +1,8 @@
-"""Where the local code hook's tables live: an embedded moto DynamoDB (default) or real AWS."""
+"""The local tools' tables: created from template.yaml (for moto), or found in a deployed stack."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -50,12 +48,8 @@ def seed_deliveries(client: DynamoDBClient, table_name: str) -> int:
     return len(DEMO_DELIVERIES)
 
 
-@contextmanager
-def embedded_backend() -> Iterator[TableNames]:
-    """An in-process moto DynamoDB with the template's tables and the demo deliveries; no AWS account used."""
-    from moto import mock_aws
-
-    # Fake credentials so nothing on this machine can reach a real account by accident.
+def fake_aws_environment() -> None:
+    """Fake credentials and a region, so nothing local can reach a real AWS account by accident."""
     for variable, value in {
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
@@ -64,13 +58,6 @@ def embedded_backend() -> Iterator[TableNames]:
     }.items():
         os.environ[variable] = value
     os.environ.pop("AWS_PROFILE", None)
-    with mock_aws():
-        import boto3
-
-        client = boto3.client("dynamodb")
-        names = create_tables(client)
-        seed_deliveries(client, names.deliveries)
-        yield names
 
 
 def aws_tables(stack_name: str | None) -> TableNames:

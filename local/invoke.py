@@ -3,6 +3,7 @@
     python -m local.invoke [EVENT] [--backend embedded|aws] [--stack-name NAME] [--quiet]
 
 Prints the Lex response as JSON on stdout, then a one-line summary. Logs go to stderr.
+The embedded backend is the local store under .local/, shared with `make seed` and `make report`.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from local.backend import TableNames, aws_tables, embedded_backend
+from local.backend import TableNames
 from local.lambda_context import FakeLambdaContext
+from local.store import open_backend, use_tables
 
 DEFAULT_EVENT = Path("events/lexv2/check-delivery-status-upset.json")
 HANDLER_MODULE = "functions.delivery_bot.app"
@@ -40,7 +41,7 @@ class _TurnLogCapture(logging.Handler):
 
 def invoke(event: Any, tables: TableNames) -> tuple[dict[str, Any], dict[str, Any]]:
     """Run lambda_handler on one event; returns the response and the turn's logged fields."""
-    os.environ.update(tables.as_environment())
+    use_tables(tables)
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")  # EMF lines would clutter stdout
     module = importlib.import_module(HANDLER_MODULE)
     from lexsentiment.observability import logger
@@ -71,15 +72,6 @@ def summarise(event_path: Path, response: dict[str, Any], fields: dict[str, Any]
     )
 
 
-@contextmanager
-def _tables(backend: str, stack_name: str | None) -> Iterator[TableNames]:
-    if backend == "aws":
-        yield aws_tables(stack_name)
-        return
-    with embedded_backend() as names:
-        yield names
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("event", nargs="?", type=Path, default=DEFAULT_EVENT, help="a Lex event JSON file")
@@ -91,8 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as error:
         print(f"Cannot read event {args.event}: {error}", file=sys.stderr)
         return 2
-    with _tables(args.backend, args.stack_name) as tables:
-        response, fields = invoke(event, tables)
+    with open_backend(args.backend, args.stack_name) as backend:
+        response, fields = invoke(event, backend.tables)
     print(json.dumps(response, indent=2))
     print(summarise(args.event, response, fields))
     return 0

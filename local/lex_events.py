@@ -1,0 +1,70 @@
+"""Build Lex V2 code-hook events the way Lex would send them (for the seeding command and local tools)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+DEMO_BOT = {
+    "id": "DLVRYBOT01",
+    "name": "DeliveryBot",
+    "localeId": "en_US",
+    "version": "1",
+    "aliasId": "LIVEALIAS1",
+    "aliasName": "live",
+}
+
+
+def v2_slot(value: str | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    return {"shape": "Scalar", "value": {"originalValue": value, "interpretedValue": value, "resolvedValues": [value]}}
+
+
+def sentiment_response(positive: float, negative: float, mixed: float = 0.0) -> dict[str, Any]:
+    """A Comprehend-like result: the four scores sum to 1 and the label is the strongest class."""
+    neutral = max(0.0, 1.0 - positive - negative - mixed)
+    scores = {"positive": positive, "negative": negative, "neutral": neutral, "mixed": mixed}
+    label = max(scores, key=lambda name: scores[name]).upper()
+    return {"sentiment": label, "sentimentScore": {name: round(value, 6) for name, value in scores.items()}}
+
+
+def v2_event(
+    *,
+    session_id: str,
+    request_id: str,
+    intent: str,
+    slots: Mapping[str, str | None],
+    invocation_source: str = "DialogCodeHook",
+    confirmation_state: str = "None",
+    sentiment: dict[str, Any] | None = None,
+    session_attributes: Mapping[str, str] | None = None,
+    input_transcript: str = "",
+    bot: Mapping[str, str] = DEMO_BOT,
+) -> dict[str, Any]:
+    intent_state = "ReadyForFulfillment" if invocation_source == "FulfillmentCodeHook" else "InProgress"
+    wire_intent = {
+        "name": intent,
+        "slots": {name: v2_slot(value) for name, value in slots.items()},
+        "state": intent_state,
+        "confirmationState": confirmation_state,
+    }
+    interpretation: dict[str, Any] = {"intent": wire_intent, "nluConfidence": 0.95}
+    if sentiment is not None:
+        interpretation["sentimentResponse"] = sentiment
+    return {
+        "messageVersion": "1.0",
+        "invocationSource": invocation_source,
+        "inputMode": "Text",
+        "responseContentType": "text/plain; charset=utf-8",
+        "sessionId": session_id,
+        "inputTranscript": input_transcript,
+        "bot": dict(bot),
+        "interpretations": [interpretation],
+        "requestAttributes": None,
+        "sessionState": {
+            "sessionAttributes": dict(session_attributes or {}),
+            "intent": wire_intent,
+            "originatingRequestId": request_id,
+        },
+    }

@@ -1,0 +1,197 @@
+"""Sentiment report for people working locally: which intents upset customers, and which conversations soured.
+
+    python -m local.report [--days 30 | --from YYYY-MM-DD --to YYYY-MM-DD] [--top 10] [--json]
+                           [--charts DIR] [--conversation ID] [--backend embedded|aws] [--stack-name NAME]
+
+Reads through the same insights store as the API (queries only). On an empty local store it first
+records demo conversations through the code hook, and says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from lexsentiment.adapters.insights_store import DynamoDbInsightsStore
+from lexsentiment.domain.conversation_score import Shift
+from lexsentiment.domain.scale import shown
+from lexsentiment.insights import views
+from lexsentiment.insights.queries import MAX_PAGE_SIZE
+from lexsentiment.models.insights import ConversationSummary, DayTotals, IntentTotals
+from local.charts import conversation_trend_chart, intent_daily_chart
+from local.seed import DEFAULT_CONVERSATIONS, code_hook_responder, seed
+from local.store import open_backend, use_tables
+
+DEFAULT_CHART_DIR = Path(".local/charts")
+
+
+@dataclass(frozen=True)
+class Report:
+    first: date
+    last: date
+    intents: list[IntentTotals]
+    daily: dict[str, list[DayTotals]]
+    soured: list[ConversationSummary]
+    shift_counts: dict[Shift, int]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            **views.intents_view(self.first, self.last, self.intents),
+            "shiftCounts": {shift.value: count for shift, count in self.shift_counts.items()},
+            "largestNegativeShifts": [
+                {**views.summary_view(item), "shiftSize": round(item.shift_size, 2)} for item in self.soured
+            ],
+        }
+
+
+def build_report(store: DynamoDbInsightsStore, first: date, last: date, top: int) -> Report:
+    from rich.progress import Progress
+
+    with Progress(transient=True, console=_stderr_console()) as progress:
+        intents = store.intent_names()
+        reading = progress.add_task("Reading intents", total=len(intents) + len(Shift))
+        daily: dict[str, list[DayTotals]] = {}
+        for intent in intents:
+            daily[intent] = store.intent_days(intent, first, last)
+            progress.advance(reading)
+        shift_counts: dict[Shift, int] = {}
+        soured: list[ConversationSummary] = []
+        for shift in Shift:
+            progress.update(reading, description=f"Reading {shift.value} conversations")
+            conversations = _all_conversations(store, shift, first, last)
+            shift_counts[shift] = len(conversations)
+            if shift is not Shift.NEGATIVE_TO_POSITIVE:
+                soured.extend(item for item in conversations if item.shift_size < 0)
+            progress.advance(reading)
+    totals = [IntentTotals(intent, _sum(days)) for intent, days in daily.items()]
+    return Report(
+        first=first,
+        last=last,
+        intents=[item for item in totals if item.totals.turns],
+        daily=daily,
+        soured=sorted(soured, key=lambda item: (item.shift_size, item.conversation_id))[:top],
+        shift_counts=shift_counts,
+    )
+
+
+def print_report(report: Report) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    # Wide enough for ids and dates even when the output is piped (rich would assume 80 columns).
+    console = Console(width=None if sys.stdout.isatty() else 120)
+    intents = Table(title=f"Sentiment by intent, {report.first} to {report.last} (most upsetting first)")
+    for column in ("Intent", "Turns", "Mean (-5..+5)", "% negative", "Apologies", "Handovers"):
+        intents.add_column(column, justify="left" if column == "Intent" else "right")
+    for row in views.intents_view(report.first, report.last, report.intents)["intents"]:
+        intents.add_row(
+            row["intent"],
+            str(row["turns"]),
+            shown(row["meanScore"]),
+            f"{100 * (row['negativeShare'] or 0):.0f}%",
+            str(row["apologies"]),
+            str(row["handovers"]),
+        )
+    console.print(intents)
+    counts = ", ".join(f"{shift.value.replace('_', ' ')}: {count}" for shift, count in report.shift_counts.items())
+    console.print(f"Conversations started in the period by shift: {counts}")
+    soured = Table(title="Largest negative shifts (start to end of the conversation)")
+    for column in ("Conversation", "Started", "Turns", "Start", "End", "Shift", "Score", "Handover"):
+        soured.add_column(column, justify="left" if column in {"Conversation", "Started"} else "right")
+    for item in report.soured:
+        soured.add_row(
+            item.conversation_id,
+            item.started_at.strftime("%Y-%m-%d %H:%M"),
+            str(item.turns),
+            shown(item.start_score),
+            shown(item.end_score),
+            f"{item.shift_size:+.1f}",
+            shown(item.mean_score),
+            "yes" if item.handovers else "no",
+        )
+    console.print(soured)
+
+
+def write_charts(
+    store: DynamoDbInsightsStore, report: Report, directory: Path, conversation_id: str | None
+) -> list[Path]:
+    paths = [intent_daily_chart(report.daily, report.first, report.last, directory / "intent-daily.png")]
+    chosen = conversation_id or (report.soured[0].conversation_id if report.soured else None)
+    detail = store.conversation(chosen) if chosen else None
+    if detail is not None:
+        paths.append(conversation_trend_chart(detail, directory / "conversation-trend.png"))
+    return paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--days", type=int, default=30, help="the last N days up to today (default 30)")
+    parser.add_argument("--from", dest="first", type=date.fromisoformat, help="first day (YYYY-MM-DD)")
+    parser.add_argument("--to", dest="last", type=date.fromisoformat, help="last day (YYYY-MM-DD)")
+    parser.add_argument("--top", type=int, default=10, help="how many soured conversations to list")
+    parser.add_argument("--json", action="store_true", help="print JSON for machines instead of tables")
+    parser.add_argument("--charts", type=Path, default=None, help=f"write PNG charts here (e.g. {DEFAULT_CHART_DIR})")
+    parser.add_argument("--conversation", help="chart this conversation's trend (default: the most soured)")
+    parser.add_argument("--backend", choices=("embedded", "aws"), default=os.environ.get("BACKEND", "embedded"))
+    parser.add_argument("--stack-name", default=os.environ.get("STACK_NAME"))
+    args = parser.parse_args(argv)
+    last = args.last or datetime.now(UTC).date()
+    first = args.first or last - timedelta(days=args.days - 1)
+    if first > last:
+        parser.error("--from must not be after --to")
+
+    with open_backend(args.backend, args.stack_name) as backend:
+        if backend.store is not None and backend.store.is_empty():
+            print(
+                f"The local store is empty: recording {DEFAULT_CONVERSATIONS} demo conversations through the "
+                "code hook first (about a minute, once).",
+                file=sys.stderr,
+            )
+            use_tables(backend.tables)
+            seed(code_hook_responder(), DEFAULT_CONVERSATIONS, 14, random.Random(7), datetime.now(UTC))  # noqa: S311
+        store = DynamoDbInsightsStore(backend.tables.sentiment, backend.client)
+        report = build_report(store, first, last, args.top)
+        charts = write_charts(store, report, args.charts, args.conversation) if args.charts else []
+    if args.json:
+        print(json.dumps({**report.as_json(), "charts": [str(path) for path in charts]}, indent=2))
+    else:
+        print_report(report)
+        for path in charts:
+            print(f"Chart written: {path}")
+    return 0
+
+
+def _all_conversations(
+    store: DynamoDbInsightsStore, shift: Shift, first: date, last: date
+) -> list[ConversationSummary]:
+    found: list[ConversationSummary] = []
+    after: str | None = None
+    while True:
+        page = store.conversations(shift, first, last, MAX_PAGE_SIZE, after)
+        found.extend(page.items)
+        if page.after is None:
+            return found
+        after = page.after
+
+
+def _sum(days: list[DayTotals]) -> Any:
+    from lexsentiment.models.insights import SentimentTotals
+
+    return SentimentTotals.sum(day.totals for day in days)
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
