@@ -219,3 +219,30 @@ class TestContactFlow:
         assert self.actions["set-working-queue"]["Parameters"]["QueueId"] == "${QueueArn}"
         assert self.actions["set-working-queue"]["Transitions"]["NextAction"] == "transfer-to-queue"
         assert self.actions["transfer-to-queue"]["Type"] == "TransferContactToQueue"
+
+
+def test_every_insights_route_is_behind_iam_auth_and_served_by_the_insights_function() -> None:
+    api = RESOURCES["InsightsApi"]["Properties"]
+    events = RESOURCES["InsightsFunction"]["Properties"]["Events"]
+
+    assert api["Auth"]["DefaultAuthorizer"] == "AWS_IAM"
+    routes = {(event["Properties"]["Method"], event["Properties"]["Path"]) for event in events.values()}
+    assert routes == {
+        ("GET", "/intents"),
+        ("GET", "/intents/{intent}"),
+        ("GET", "/conversations"),
+        ("GET", "/conversations/{conversationId}"),
+        ("GET", "/users/{userId}"),
+    }
+    assert all(event["Properties"]["ApiId"] == {"Ref": "InsightsApi"} for event in events.values())
+    assert all("Auth" not in event["Properties"] for event in events.values()), "no route may opt out of IAM"
+
+
+def test_the_insights_function_can_only_read_the_sentiment_table() -> None:
+    (statement,) = [statement for role, statement in iam_statements() if role == "InsightsFunction"]
+
+    assert statement["Action"] == ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"]
+    assert statement["Resource"] == [
+        {"Fn::GetAtt": ["SentimentTable", "Arn"]},
+        {"Fn::Sub": "${SentimentTable.Arn}/index/GSI1"},
+    ]
