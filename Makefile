@@ -16,7 +16,7 @@ EVENT ?= events/lexv2/check-delivery-status-upset.json
 BACKEND ?= embedded
 export PYTHONPATH := layers/common/python:.
 
-.PHONY: install invoke seed report local-reset test unit integration lint typecheck check format flow validate build deploy audit clean
+.PHONY: install invoke seed report local-reset chat demo replay test unit integration lint typecheck check format flow validate build deploy audit clean
 
 $(STAMP): requirements-dev.txt layers/common/python/requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -40,6 +40,18 @@ seed: install
 ## Per-intent table, most soured conversations and PNG charts (seeds an empty local store first).
 report: install
 	$(BIN)/python -m local.report --backend $(BACKEND) --charts .local/charts $(REPORT_ARGS)
+
+## Talk to DeliveryBot in the terminal (the simulator plays Lex; SENTIMENT=comprehend uses AWS).
+chat: install
+	$(BIN)/python -m local.chat --backend $(BACKEND) --sentiment $(or $(SENTIMENT),vader)
+
+## Play the AWS blog's conversation end to end.
+demo: install
+	$(BIN)/python -m local.chat --demo --backend $(BACKEND)
+
+## Replay recorded conversations (TRANSCRIPTS=file.jsonl) and report pass/fail per conversation.
+replay: install
+	$(BIN)/python -m local.replay $(or $(TRANSCRIPTS),tests/transcripts/deliverybot.jsonl) --backend $(BACKEND)
 
 ## Forget the local store (.local/): the next command starts from the demo deliveries again.
 local-reset:

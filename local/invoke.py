@@ -9,53 +9,16 @@ The embedded backend is the local store under .local/, shared with `make seed` a
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
-import logging
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from local.backend import TableNames
-from local.lambda_context import FakeLambdaContext
-from local.store import open_backend, use_tables
+from local.hook_runner import CodeHookRunner
+from local.store import open_backend
 
 DEFAULT_EVENT = Path("events/lexv2/check-delivery-status-upset.json")
-HANDLER_MODULE = "functions.delivery_bot.app"
-
-
-class _TurnLogCapture(logging.Handler):
-    """Keeps the code hook's own `turn_handled` log fields for the summary line."""
-
-    def __init__(self, current_keys: Callable[[], dict[str, Any]]) -> None:
-        super().__init__()
-        self.fields: dict[str, Any] = {}
-        self._current_keys = current_keys
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.getMessage() in {"turn_handled", "malformed_event"}:
-            self.fields = {"message": record.getMessage(), **self._current_keys(), **record.__dict__}
-
-
-def invoke(event: Any, tables: TableNames) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Run lambda_handler on one event; returns the response and the turn's logged fields."""
-    use_tables(tables)
-    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")  # EMF lines would clutter stdout
-    module = importlib.import_module(HANDLER_MODULE)
-    from lexsentiment.observability import logger
-
-    handler = logger.registered_handler
-    if isinstance(handler, logging.StreamHandler):
-        handler.setStream(sys.stderr)
-    capture = _TurnLogCapture(logger.get_current_keys)
-    logging.getLogger(logger.name).addHandler(capture)
-    try:
-        response = module.lambda_handler(event, FakeLambdaContext())
-    finally:
-        logging.getLogger(logger.name).removeHandler(capture)
-    return response, capture.fields
 
 
 def summarise(event_path: Path, response: dict[str, Any], fields: dict[str, Any]) -> str:
@@ -84,9 +47,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Cannot read event {args.event}: {error}", file=sys.stderr)
         return 2
     with open_backend(args.backend, args.stack_name) as backend:
-        response, fields = invoke(event, backend.tables)
-    print(json.dumps(response, indent=2))
-    print(summarise(args.event, response, fields))
+        result = CodeHookRunner(backend.tables, log_stream=sys.stderr)(event)
+    print(json.dumps(result.response, indent=2))
+    print(summarise(args.event, result.response, result.fields))
     return 0
 
 

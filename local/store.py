@@ -27,7 +27,13 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import WriteRequestTypeDef
 
 STATE_DIR = TEMPLATE_PATH.parent / ".local"
-SNAPSHOT = STATE_DIR / "dynamodb.json"
+
+
+def snapshot_path() -> Path:
+    """.local/dynamodb.json, or wherever DELIVERYBOT_LOCAL_STORE points (tests use a temporary one)."""
+    return Path(os.environ.get("DELIVERYBOT_LOCAL_STORE", STATE_DIR / "dynamodb.json"))
+
+
 _BATCH = 25  # BatchWriteItem's limit
 
 
@@ -43,7 +49,8 @@ class LocalStore:
 
 
 @contextmanager
-def local_store(snapshot: Path = SNAPSHOT) -> Iterator[LocalStore]:
+def local_store(snapshot: Path | None = None) -> Iterator[LocalStore]:
+    snapshot = snapshot or snapshot_path()
     snapshot.parent.mkdir(parents=True, exist_ok=True)
     with _locked(snapshot.with_suffix(".lock")):
         fake_aws_environment()

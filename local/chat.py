@@ -1,0 +1,109 @@
+"""Talk to DeliveryBot in the terminal, offline: the simulator plays Lex, the real code hook answers.
+
+    python -m local.chat [--sentiment vader|comprehend] [--backend embedded|aws]   # interactive
+    python -m local.chat --demo                                                  # the AWS blog's conversation
+
+Each bot reply shows the turn's sentiment label, its -5..+5 score and the code hook's decision.
+What the code hook records lands in the local store, so `make report` shows the conversation.
+Type `quit` (or press Ctrl-D) to leave.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from local.backend import TableNames
+from local.hook_runner import CodeHookRunner
+from local.simulator.bot_definition import load_bot
+from local.simulator.engine import BotTurn, Simulator
+from local.simulator.sentiment import provider
+from local.store import open_backend
+
+# The blog's first utterance with the scores of the blog's own sample event, then the tracking number.
+BLOG_CONVERSATION = [
+    (
+        "When is my package arriving? It's so late.",
+        {"positive": 0.005262882, "negative": 0.6347739, "neutral": 0.35993648, "mixed": 2.6722797e-5},
+    ),
+    ("It's 21132", {"positive": 0.02, "negative": 0.03, "neutral": 0.94, "mixed": 0.01}),
+]
+BLOG_ANSWER = "November 27"
+
+
+def describe(turn: BotTurn) -> str:
+    score = f"{turn.turn_score:+.1f}" if turn.turn_score is not None else "n/a"
+    feeling = f"{turn.sentiment_label} · score {score} · decision {turn.decision or 'none'}"
+    handover = ""
+    if turn.session_attributes.get("handover") == "true":
+        handover = f"\n      ⇢ hand-over to Amazon Connect: reason {turn.session_attributes.get('handoverReason')}"
+    return f"      {feeling} · {turn.dialog_action}{handover}\nbot ▸ {turn.text or '(no message)'}"
+
+
+def simulator_factory(tables: TableNames, sentiment: str) -> Callable[[str], Simulator]:
+    """New simulated conversations (one per session id) against the real code hook on these tables."""
+    hook = CodeHookRunner(tables, log_stream=None)
+    bot = load_bot()
+    analyser = provider(sentiment)
+
+    def new(session_id: str) -> Simulator:
+        return Simulator(bot=bot, hook=hook, sentiment=analyser, session_id=session_id)
+
+    return new
+
+
+@contextmanager
+def simulator(backend_name: str, stack_name: str | None, sentiment: str) -> Iterator[Simulator]:
+    with open_backend(backend_name, stack_name) as backend:
+        yield simulator_factory(backend.tables, sentiment)(f"chat-{uuid.uuid4().hex[:12]}")
+
+
+def demo(backend_name: str, stack_name: str | None) -> int:
+    with simulator(backend_name, stack_name, "scripted") as bot:
+        turns = []
+        for text, scores in BLOG_CONVERSATION:
+            print(f"you ▸ {text}")
+            turns.append(bot.say(text, scores))
+            print(describe(turns[-1]))
+    if BLOG_ANSWER not in turns[-1].text:
+        print(f"The demo expected the answer to mention {BLOG_ANSWER}.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def chat(backend_name: str, stack_name: str | None, sentiment: str) -> int:
+    with simulator(backend_name, stack_name, sentiment) as bot:
+        print(f"DeliveryBot (offline simulator, {sentiment} sentiment, session {bot.session_id}). Type quit to leave.")
+        print("bot ▸ Hello! Ask me when your package arrives, or to change its delivery date.")
+        while True:
+            try:
+                text = input("you ▸ ").strip()
+            except EOFError:
+                print()
+                break
+            if text.lower() in {"quit", "exit", "bye"}:
+                break
+            if text:
+                print(describe(bot.say(text)))
+    print("Goodbye. `make report` shows how this conversation felt.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--demo", action="store_true", help="play the AWS blog's conversation and exit")
+    parser.add_argument("--sentiment", choices=("vader", "comprehend"), default="vader")
+    parser.add_argument("--backend", choices=("embedded", "aws"), default=os.environ.get("BACKEND", "embedded"))
+    parser.add_argument("--stack-name", default=os.environ.get("STACK_NAME"))
+    args = parser.parse_args(argv)
+    if args.demo:
+        return demo(args.backend, args.stack_name)
+    return chat(args.backend, args.stack_name, args.sentiment)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""Call the deployed code hook's lambda_handler in-process, keeping what it logged about the turn."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from local.backend import TableNames
+from local.lambda_context import FakeLambdaContext
+from local.store import use_tables
+
+HANDLER_MODULE = "functions.delivery_bot.app"
+
+
+@dataclass(frozen=True)
+class HookResult:
+    response: dict[str, Any]
+    # The fields of the code hook's own `turn_handled` (or `malformed_event`) log line.
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+class _TurnLogCapture(logging.Handler):
+    def __init__(self, current_keys: Callable[[], dict[str, Any]]) -> None:
+        super().__init__()
+        self.fields: dict[str, Any] = {}
+        self._current_keys = current_keys
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage() in {"turn_handled", "malformed_event"}:
+            self.fields = {"message": record.getMessage(), **self._current_keys(), **record.__dict__}
+
+
+class CodeHookRunner:
+    def __init__(self, tables: TableNames, log_stream: TextIO | None) -> None:
+        """`log_stream`: where the hook's JSON logs go (None: nowhere)."""
+        use_tables(tables)
+        os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")  # EMF lines would clutter the output
+        self._module = importlib.import_module(HANDLER_MODULE)
+        from lexsentiment.observability import logger
+
+        handler = logger.registered_handler
+        if isinstance(handler, logging.StreamHandler):
+            handler.setStream(log_stream or open(os.devnull, "w"))  # noqa: SIM115 - lives as long as the process
+        self._logger = logging.getLogger(logger.name)
+        self._current_keys = logger.get_current_keys
+        from lexsentiment.observability import metrics
+
+        self._metrics = metrics
+
+    def __call__(self, event: Any) -> HookResult:
+        capture = _TurnLogCapture(self._current_keys)
+        self._logger.addHandler(capture)
+        try:
+            response: dict[str, Any] = self._module.lambda_handler(event, FakeLambdaContext())
+        finally:
+            self._logger.removeHandler(capture)
+            # With metrics switched off nothing flushes them; drop them rather than let them pile up.
+            self._metrics.clear_metrics()
+        return HookResult(response, capture.fields)
