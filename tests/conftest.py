@@ -18,6 +18,7 @@ TEST_ENVIRONMENT = {
     "AWS_DEFAULT_REGION": "us-east-1",
     "DELIVERIES_TABLE_NAME": "local-DeliveriesTable",
     "SENTIMENT_TABLE_NAME": "local-SentimentTable",
+    "SENTIMENT_BACKLOG_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/local-sentiment-backlog",
     "RESPONSE_THRESHOLD": "0.5",
     "AGENT_HANDOVER_THRESHOLD": "0.8",
     "POWERTOOLS_METRICS_NAMESPACE": "DeliveryBot",

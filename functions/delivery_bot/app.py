@@ -12,8 +12,10 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from lexsentiment.adapters.dynamodb import DynamoDbDeliveryRepository, DynamoDbSentimentRecorder
+from lexsentiment.adapters.sqs_backlog import SqsSentimentBacklog
 from lexsentiment.code_hook import respond
 from lexsentiment.domain.sentiment_policy import Thresholds
+from lexsentiment.durable_recording import DurableSentimentRecorder
 from lexsentiment.observability import logger, metrics
 from lexsentiment.service import Dependencies
 from lexsentiment.settings import get_settings
@@ -21,7 +23,12 @@ from lexsentiment.settings import get_settings
 settings = get_settings()
 dependencies = Dependencies(
     deliveries=DynamoDbDeliveryRepository(settings.deliveries_table_name),
-    recorder=DynamoDbSentimentRecorder(settings.sentiment_table_name, timedelta(days=settings.turn_retention_days)),
+    recorder=DurableSentimentRecorder(
+        table=DynamoDbSentimentRecorder(settings.sentiment_table_name, timedelta(days=settings.turn_retention_days)),
+        backlog=SqsSentimentBacklog(settings.sentiment_backlog_queue_url)
+        if settings.sentiment_backlog_queue_url
+        else None,
+    ),
     thresholds=Thresholds(
         response=settings.response_threshold,
         handover=settings.agent_handover_threshold,
@@ -37,7 +44,7 @@ def utc_now() -> datetime:
 @logger.inject_lambda_context(log_event=False, clear_state=True)
 @metrics.log_metrics
 def _code_hook(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return respond(event, dependencies, utc_now(), log_content=settings.log_conversation_content)
+    return respond(event, dependencies, utc_now(), log_shape=settings.log_conversation_shape)
 
 
 if settings.tracing_enabled:

@@ -13,6 +13,7 @@ from moto import mock_aws
 from mypy_boto3_dynamodb import DynamoDBClient
 
 from lexsentiment.adapters.dynamodb import dynamodb_client
+from lexsentiment.adapters.sqs_backlog import sqs_client
 from local.backend import TableNames, create_tables, seed_deliveries
 from local.lambda_context import FakeLambdaContext
 from tests.support import NOW
@@ -20,18 +21,25 @@ from tests.support import NOW
 Invoke = Callable[[dict[str, Any]], dict[str, Any]]
 
 
+BACKLOG_QUEUE = "local-sentiment-backlog"
+
+
 @pytest.fixture
 def dynamodb() -> Iterator[DynamoDBClient]:
     with mock_aws():
         dynamodb_client.cache_clear()
+        sqs_client.cache_clear()
         yield boto3.client("dynamodb")
     dynamodb_client.cache_clear()
+    sqs_client.cache_clear()
 
 
 @pytest.fixture
 def tables(dynamodb: DynamoDBClient) -> TableNames:
+    """The template's tables with the demo deliveries, and the backlog queue the code hook falls back to."""
     names = create_tables(dynamodb)
     seed_deliveries(dynamodb, names.deliveries)
+    boto3.client("sqs").create_queue(QueueName=BACKLOG_QUEUE)
     return names
 
 

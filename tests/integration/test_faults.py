@@ -53,7 +53,7 @@ def test_without_the_sentiment_table_the_reply_is_unchanged(
     other_conversation["sessionState"]["originatingRequestId"] = "another-utterance"
 
     assert invoke(other_conversation) == healthy
-    assert outcome_of(app, "lexv2/check-delivery-status-calm.json") == "failed"
+    assert outcome_of(app, "lexv2/check-delivery-status-calm.json") == "queued"
 
 
 def test_a_throttled_lookup_offers_an_agent(stubbed: Stubber, invoke: Invoke) -> None:
@@ -78,7 +78,7 @@ def test_a_throttled_recording_does_not_change_the_reply(stubbed: Stubber, app: 
     ("first_reason", "outcome"),
     [
         ("ConditionalCheckFailed", "duplicate"),  # the turn record exists: already counted
-        ("None", "failed"),  # another item failed: a real failure, not a duplicate
+        ("None", "queued"),  # another item failed: a real failure, so the record goes to the backlog
     ],
 )
 def test_only_a_failed_turn_condition_counts_as_a_duplicate(

@@ -18,7 +18,7 @@ def test_defaults_are_the_documented_thresholds() -> None:
     assert settings.response_threshold == 0.5
     assert settings.agent_handover_threshold == 0.8
     assert settings.negative_turns_before_handover == 3
-    assert not settings.log_conversation_content
+    assert not settings.log_conversation_shape
 
 
 @pytest.mark.parametrize(

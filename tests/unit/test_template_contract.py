@@ -110,7 +110,8 @@ def iam_statements() -> list[tuple[str, dict[str, Any]]]:
     for logical_id, resource in RESOURCES.items():
         properties = resource.get("Properties", {})
         if resource["Type"] == "AWS::Serverless::Function":
-            documents = [policy for policy in properties.get("Policies", []) if isinstance(policy, dict)]
+            # SAM policy templates ({"SQSSendMessagePolicy": ...}) are checked on their own below.
+            documents = [policy for policy in properties.get("Policies", []) if "Statement" in policy]
         elif resource["Type"] == "AWS::IAM::Role":
             documents = [policy["PolicyDocument"] for policy in properties.get("Policies", [])]
         else:
@@ -246,3 +247,35 @@ def test_the_insights_function_can_only_read_the_sentiment_table() -> None:
         {"Fn::GetAtt": ["SentimentTable", "Arn"]},
         {"Fn::Sub": "${SentimentTable.Arn}/index/GSI1"},
     ]
+
+
+def test_the_code_hook_may_send_only_to_its_backlog_queue() -> None:
+    templates = [
+        policy for policy in RESOURCES["DeliveryBotFunction"]["Properties"]["Policies"] if "Statement" not in policy
+    ]
+
+    assert templates == [
+        {"SQSSendMessagePolicy": {"QueueName": {"Fn::GetAtt": ["SentimentBacklogQueue", "QueueName"]}}}
+    ]
+
+
+def test_the_backlog_drain_may_only_write_sentiment_and_reports_partial_failures() -> None:
+    properties = RESOURCES["SentimentBacklogFunction"]["Properties"]
+    (statement,) = [statement for role, statement in iam_statements() if role == "SentimentBacklogFunction"]
+
+    assert statement["Action"] == ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"]
+    assert statement["Resource"] == {"Fn::GetAtt": ["SentimentTable", "Arn"]}
+    event = properties["Events"]["Backlog"]["Properties"]
+    assert event["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert event["Queue"] == {"Fn::GetAtt": ["SentimentBacklogQueue", "Arn"]}
+
+
+def test_the_backlog_queues_are_encrypted_and_the_dead_letters_alarmed() -> None:
+    queue = RESOURCES["SentimentBacklogQueue"]["Properties"]
+    dead_letters = RESOURCES["SentimentBacklogDeadLetterQueue"]["Properties"]
+    alarm = RESOURCES["SentimentBacklogDeadLetterAlarm"]["Properties"]
+
+    assert queue["SqsManagedSseEnabled"] is True and dead_letters["SqsManagedSseEnabled"] is True
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": ["SentimentBacklogDeadLetterQueue", "Arn"]}
+    assert alarm["Dimensions"][0]["Value"] == {"Fn::GetAtt": ["SentimentBacklogDeadLetterQueue", "QueueName"]}
+    assert (alarm["Threshold"], alarm["ComparisonOperator"]) == (0, "GreaterThanThreshold")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -19,9 +20,22 @@ from lexsentiment.service import Dependencies, TurnOutcome, handle_turn
 
 # Metric dimensions stay bounded even when an event names an intent the bot does not have.
 OTHER_INTENT = "Other"
+RECOVERY_MARK = "sentiment_turn_record"
+RECORDING_METRICS = {
+    RecordOutcome.RECORDED: "SentimentRecorded",
+    RecordOutcome.DUPLICATE: "SentimentRecordDuplicates",
+    RecordOutcome.QUEUED: "SentimentRecordQueued",
+    RecordOutcome.LOGGED_FOR_RECOVERY: "SentimentRecordLoggedForRecovery",
+}
 
 
-def respond(event: Any, dependencies: Dependencies, now: datetime, *, log_content: bool = False) -> dict[str, Any]:
+def redacted_shape(text: str) -> str:
+    """'Where is 21132?' -> 'Aaaaa aa 99999?': letters become a/A, digits 9, the rest stays; at most 80 characters."""
+    shape = "".join("9" if c.isdigit() else ("A" if c.isupper() else "a") if c.isalpha() else c for c in text[:80])
+    return shape + ("…" if len(text) > 80 else "")
+
+
+def respond(event: Any, dependencies: Dependencies, now: datetime, *, log_shape: bool = False) -> dict[str, Any]:
     try:
         turn = parse_event(event)
     except MalformedEvent as error:
@@ -29,14 +43,14 @@ def respond(event: Any, dependencies: Dependencies, now: datetime, *, log_conten
         metrics.add_metric(name="MalformedEvents", unit=MetricUnit.Count, value=1)
         return render(_recovery_reply(error.session_attributes), error.lex_version)
     try:
-        return _respond_to_turn(turn, dependencies, now, log_content=log_content)
+        return _respond_to_turn(turn, dependencies, now, log_shape=log_shape)
     except Exception as error:  # the last line of defence: Lex must get an answer, not a 424
         logger.exception("turn_failed", extra={"error_type": type(error).__name__})
         metrics.add_metric(name="TurnErrors", unit=MetricUnit.Count, value=1)
         return render(_recovery_reply(dict(turn.session_attributes)), turn.lex_version)
 
 
-def _respond_to_turn(turn: Turn, dependencies: Dependencies, now: datetime, *, log_content: bool) -> dict[str, Any]:
+def _respond_to_turn(turn: Turn, dependencies: Dependencies, now: datetime, *, log_shape: bool) -> dict[str, Any]:
     intent_dimension = turn.intent_name if turn.intent_name in KNOWN_INTENTS else OTHER_INTENT
     logger.append_keys(
         conversation_id=turn.conversation_id,
@@ -44,12 +58,15 @@ def _respond_to_turn(turn: Turn, dependencies: Dependencies, now: datetime, *, l
         lex_version=turn.lex_version.value,
         invocation_source=turn.invocation_source.value,
     )
-    if log_content:
-        logger.debug(
-            "turn_content",
+    if log_shape:
+        # Redacted on purpose: enough to debug parsing (lengths, which slots, what kind of characters).
+        logger.info(
+            "turn_shape",
             extra={
-                "input_transcript": turn.input_transcript,
-                "slots": {name: value.original if value else None for name, value in turn.slots.items()},
+                "transcript_shape": redacted_shape(turn.input_transcript),
+                "slot_shapes": {
+                    name: redacted_shape(value.original) if value else None for name, value in turn.slots.items()
+                },
             },
         )
     outcome = handle_turn(turn, dependencies, now)
@@ -65,8 +82,19 @@ def _log_outcome(turn: Turn, outcome: TurnOutcome) -> None:
         logger.warning("unknown_intent")
     if outcome.lookup_failed:
         logger.warning("delivery_store_unavailable")
-    if outcome.recording.outcome is RecordOutcome.FAILED:
-        logger.error("sentiment_record_failed", extra={"error_code": outcome.recording.cause})
+    recording = outcome.recording
+    if recording.outcome is RecordOutcome.QUEUED:
+        logger.warning("sentiment_record_queued", extra={"error_code": recording.cause})
+    elif recording.outcome is RecordOutcome.LOGGED_FOR_RECOVERY:
+        # The one copy of this turn's record: `python -m local.recover` re-imports such lines.
+        logger.error(
+            "sentiment_record_recovery",
+            extra={
+                "recovery": RECOVERY_MARK,
+                "error_code": recording.cause,
+                "record": json.loads(recording.recovery or "{}"),
+            },
+        )
     logger.info(
         "turn_handled",
         extra={
@@ -94,10 +122,9 @@ def _count(outcome: TurnOutcome, intent: str) -> None:
         metrics.add_metric(name="Handovers", unit=MetricUnit.Count, value=1)
     if outcome.lookup_failed:
         metrics.add_metric(name="DeliveryLookupFailures", unit=MetricUnit.Count, value=1)
-    if outcome.recording.outcome is RecordOutcome.FAILED:
-        metrics.add_metric(name="SentimentRecordFailures", unit=MetricUnit.Count, value=1)
-    elif outcome.recording.outcome is RecordOutcome.DUPLICATE:
-        metrics.add_metric(name="SentimentRecordDuplicates", unit=MetricUnit.Count, value=1)
+    recording_metric = RECORDING_METRICS.get(outcome.recording.outcome)
+    if recording_metric:
+        metrics.add_metric(name=recording_metric, unit=MetricUnit.Count, value=1)
 
 
 def _recovery_reply(session_attributes: dict[str, str]) -> Reply:

@@ -28,16 +28,20 @@ class InsightsStoreUnavailable(RuntimeError):
 
 
 class RecordOutcome(StrEnum):
-    RECORDED = "recorded"
-    DUPLICATE = "duplicate"
-    FAILED = "failed"
-    SKIPPED = "skipped"
+    RECORDED = "recorded"  # in the table
+    DUPLICATE = "duplicate"  # already in the table (a retry, or the second hook of one utterance)
+    QUEUED = "queued"  # the table failed; the record waits in the backlog queue for the drain
+    LOGGED_FOR_RECOVERY = "logged_for_recovery"  # table and queue failed; one log line carries it
+    FAILED = "failed"  # this attempt failed (the durable recorder never returns this)
+    SKIPPED = "skipped"  # nothing to record (no sentiment, or a turn already counted)
 
 
 @dataclass(frozen=True, slots=True)
 class RecordResult:
     outcome: RecordOutcome
     cause: str = ""
+    # For LOGGED_FOR_RECOVERY: the record as a TurnRecordMessage JSON object, for the recovery command.
+    recovery: str | None = None
 
 
 class DeliveryRepository(Protocol):
@@ -47,6 +51,12 @@ class DeliveryRepository(Protocol):
 
     def reschedule(self, tracking_number: str, new_date: date) -> Delivery | None:
         """The updated delivery, or None when it does not exist; raises DeliveryStoreUnavailable."""
+        ...
+
+
+class SentimentBacklog(Protocol):
+    def put(self, record: TurnRecord) -> RecordResult:
+        """QUEUED, or FAILED with the cause; never raises."""
         ...
 
 

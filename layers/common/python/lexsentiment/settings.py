@@ -22,7 +22,13 @@ class InsightsSettings(BaseModel):
     sentiment_table_name: str = Field(alias="SENTIMENT_TABLE_NAME", min_length=3, max_length=255)
 
 
-class Settings(InsightsSettings):
+class BacklogSettings(InsightsSettings):
+    """What the backlog drain needs: the sentiment table and the turn records' retention."""
+
+    turn_retention_days: int = Field(default=90, alias="TURN_RETENTION_DAYS", ge=1, le=3650)
+
+
+class Settings(BacklogSettings):
     """The code hook's settings."""
 
     deliveries_table_name: str = Field(alias="DELIVERIES_TABLE_NAME", min_length=3, max_length=255)
@@ -32,9 +38,12 @@ class Settings(InsightsSettings):
         default=0.8, alias="AGENT_HANDOVER_THRESHOLD", ge=0, le=1, allow_inf_nan=False
     )
     negative_turns_before_handover: int = Field(default=3, alias="NEGATIVE_TURNS_BEFORE_HANDOVER", ge=1, le=20)
-    turn_retention_days: int = Field(default=90, alias="TURN_RETENTION_DAYS", ge=1, le=3650)
-    # Off by default: transcripts and slot values are personal data.
-    log_conversation_content: bool = Field(default=False, alias="LOG_CONVERSATION_CONTENT")
+    # Where turn records wait when the table cannot take them; without it they go to a recovery log line.
+    sentiment_backlog_queue_url: str | None = Field(
+        default=None, alias="SENTIMENT_BACKLOG_QUEUE_URL", pattern=r"^https?://\S+$", max_length=2048
+    )
+    # Debug aid: log the SHAPE of what the customer said (lengths, character classes), never the words.
+    log_conversation_shape: bool = Field(default=False, alias="LOG_CONVERSATION_SHAPE")
     tracing_enabled: bool = Field(default=False, alias="TRACING_ENABLED")
 
     @model_validator(mode="after")
@@ -74,3 +83,8 @@ def get_settings() -> Settings:
 @lru_cache(maxsize=1)
 def get_insights_settings() -> InsightsSettings:
     return load_settings(os.environ, InsightsSettings)
+
+
+@lru_cache(maxsize=1)
+def get_backlog_settings() -> BacklogSettings:
+    return load_settings(os.environ, BacklogSettings)

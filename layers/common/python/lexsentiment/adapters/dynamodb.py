@@ -118,14 +118,28 @@ class DynamoDbSentimentRecorder:
         try:
             self.client.transact_write_items(TransactItems=self.transact_items(record))
         except ClientError as error:
-            if _duplicate_turn(error):
+            if _cancelled_because(error, DUPLICATE_TURN):
+                return RecordResult(RecordOutcome.DUPLICATE)
+            if not _cancelled_because(error, OLDER_THAN_SUMMARY):
+                return RecordResult(RecordOutcome.FAILED, error_code(error))
+        except BotoCoreError as error:
+            return RecordResult(RecordOutcome.FAILED, error_code(error))
+        else:
+            return RecordResult(RecordOutcome.RECORDED)
+        # A turn older than the summary's latest (replayed from the backlog after newer turns were
+        # written): count it, but leave the conversation's latest state as the newer turn set it.
+        try:
+            self.client.transact_write_items(TransactItems=self.transact_items(record, latest=False))
+        except ClientError as error:
+            if _cancelled_because(error, DUPLICATE_TURN):
                 return RecordResult(RecordOutcome.DUPLICATE)
             return RecordResult(RecordOutcome.FAILED, error_code(error))
         except BotoCoreError as error:
             return RecordResult(RecordOutcome.FAILED, error_code(error))
         return RecordResult(RecordOutcome.RECORDED)
 
-    def transact_items(self, record: TurnRecord) -> list[TransactWriteItemTypeDef]:
+    def transact_items(self, record: TurnRecord, *, latest: bool = True) -> list[TransactWriteItemTypeDef]:
+        """The turn's items; `latest` also moves the summary's latest state, if no newer turn did."""
         conversation = keys.conversation_pk(record.conversation_id)
         shard = keys.shard_of(record.conversation_id)
         intent = record.intent_name
@@ -141,14 +155,13 @@ class DynamoDbSentimentRecorder:
                     "ConditionExpression": "attribute_not_exists(PK)",
                 }
             },
-            self._summary_update(record, conversation, at, started_at),
-            self._aggregate(record, conversation, keys.conversation_intent_sk(intent), "ConversationIntent", at),
+            self._summary_update(record, conversation, at, started_at, latest=latest),
+            self._aggregate(record, conversation, keys.conversation_intent_sk(intent), "ConversationIntent"),
             self._aggregate(
                 record,
                 keys.intent_pk(intent, shard),
                 keys.TOTAL,
                 "IntentShard",
-                at,
                 {
                     "intent": _s(intent),
                     "GSI1PK": _s(keys.INTENTS_INDEX_KEY),
@@ -156,15 +169,14 @@ class DynamoDbSentimentRecorder:
                 },
             ),
             self._aggregate(
-                record, keys.intent_pk(intent, shard), keys.day_sk(day), "IntentDayShard", at, {"day": _s(day)}
+                record, keys.intent_pk(intent, shard), keys.day_sk(day), "IntentDayShard", {"day": _s(day)}
             ),
-            self._aggregate(record, keys.user_pk(record.user_id), keys.TOTAL, "User", at),
+            self._aggregate(record, keys.user_pk(record.user_id), keys.TOTAL, "User"),
             self._aggregate(
                 record,
                 keys.user_pk(record.user_id),
                 keys.user_conversation_sk(started_at, record.conversation_id),
                 "UserConversation",
-                at,
                 {"conversationId": _s(record.conversation_id), "startedAt": _s(started_at)},
             ),
             self._aggregate(
@@ -172,7 +184,6 @@ class DynamoDbSentimentRecorder:
                 keys.bot_pk(bot.name, bot.alias, bot.locale, shard),
                 keys.TOTAL,
                 "BotShard",
-                at,
                 {"botName": _s(bot.name), "botAlias": _s(bot.alias), "locale": _s(bot.locale)},
             ),
         ]
@@ -202,46 +213,71 @@ class DynamoDbSentimentRecorder:
         }
 
     def _summary_update(
-        self, record: TurnRecord, conversation: str, at: str, started_at: str
+        self, record: TurnRecord, conversation: str, at: str, started_at: str, *, latest: bool
     ) -> TransactWriteItemTypeDef:
+        """Counters always; the latest state (scores, shift, index key) only from a newer turn.
+
+        Sums are order-independent, so a turn replayed late from the backlog adds up to the same
+        totals; the latest state is guarded by the turn index, so it never goes back in time.
+        GSI1SK is set once: the index entry moves only when the shift class changes.
+        """
         bot = record.bot
-        return {
-            "Update": {
-                "TableName": self._table_name,
-                "Key": {"PK": _s(conversation), "SK": _s(keys.SUMMARY)},
-                # GSI1SK is set once: the index entry moves only when the shift class changes.
-                "UpdateExpression": (
-                    "SET entity = :entity, conversationId = :conversation, userId = :user, botName = :bot, "
-                    "botAlias = :alias, locale = :locale, startedAt = if_not_exists(startedAt, :startedAt), "
-                    "lastTurnAt = :at, startScore = :start, endScore = :end, lastScore = :score, "
-                    "lastIntent = :intent, shift = :shift, GSI1PK = :shiftKey, "
-                    "GSI1SK = if_not_exists(GSI1SK, :shiftSort) "
-                    "ADD turns :one, scoreSum :score, indexScoreSum :indexScore, apologies :apologised, "
-                    "handovers :handedOver"
-                ),
-                "ExpressionAttributeValues": {
-                    ":entity": _s("ConversationSummary"),
-                    ":conversation": _s(record.conversation_id),
-                    ":user": _s(record.user_id),
-                    ":bot": _s(bot.name),
-                    ":alias": _s(bot.alias),
-                    ":locale": _s(bot.locale),
-                    ":startedAt": _s(started_at),
-                    ":at": _s(at),
-                    ":start": _n(record.start_score),
-                    ":end": _n(record.end_score),
-                    ":score": _n(record.score),
-                    ":indexScore": _n(record.turn_index * record.score),
-                    ":intent": _s(record.intent_name),
-                    ":shift": _s(record.shift.value),
-                    ":shiftKey": _s(keys.shift_pk(record.shift.value)),
-                    ":shiftSort": _s(keys.shift_sk(started_at, record.conversation_id)),
-                    ":one": _n(1),
-                    ":apologised": _n(int(record.apologised)),
-                    ":handedOver": _n(int(record.handed_over)),
-                },
-            }
+        assignments = [
+            "entity = :entity",
+            "conversationId = :conversation",
+            "userId = :user",
+            "botName = :bot",
+            "botAlias = :alias",
+            "locale = :locale",
+            "startedAt = if_not_exists(startedAt, :startedAt)",
+            "GSI1SK = if_not_exists(GSI1SK, :shiftSort)",
+        ]
+        values: dict[str, AttributeValueTypeDef] = {
+            ":entity": _s("ConversationSummary"),
+            ":conversation": _s(record.conversation_id),
+            ":user": _s(record.user_id),
+            ":bot": _s(bot.name),
+            ":alias": _s(bot.alias),
+            ":locale": _s(bot.locale),
+            ":startedAt": _s(started_at),
+            ":shiftSort": _s(keys.shift_sk(started_at, record.conversation_id)),
+            ":one": _n(1),
+            ":score": _n(record.score),
+            ":indexScore": _n(record.turn_index * record.score),
+            ":apologised": _n(int(record.apologised)),
+            ":handedOver": _n(int(record.handed_over)),
         }
+        update: dict[str, Any] = {
+            "TableName": self._table_name,
+            "Key": {"PK": _s(conversation), "SK": _s(keys.SUMMARY)},
+        }
+        if latest:
+            assignments += [
+                "lastTurnIndex = :turnIndex",
+                "lastTurnAt = :at",
+                "startScore = :start",
+                "endScore = :end",
+                "lastScore = :score",
+                "lastIntent = :intent",
+                "shift = :shift",
+                "GSI1PK = :shiftKey",
+            ]
+            values |= {
+                ":turnIndex": _n(record.turn_index),
+                ":at": _s(at),
+                ":start": _n(record.start_score),
+                ":end": _n(record.end_score),
+                ":intent": _s(record.intent_name),
+                ":shift": _s(record.shift.value),
+                ":shiftKey": _s(keys.shift_pk(record.shift.value)),
+            }
+            update["ConditionExpression"] = "attribute_not_exists(lastTurnIndex) OR lastTurnIndex < :turnIndex"
+        update["UpdateExpression"] = (
+            f"SET {', '.join(assignments)} "
+            "ADD turns :one, scoreSum :score, indexScoreSum :indexScore, apologies :apologised, handovers :handedOver"
+        )
+        update["ExpressionAttributeValues"] = values
+        return {"Update": update}  # type: ignore[typeddict-item]
 
     def _aggregate(
         self,
@@ -249,14 +285,12 @@ class DynamoDbSentimentRecorder:
         partition: str,
         sort: str,
         entity: str,
-        at: str,
         extra: dict[str, AttributeValueTypeDef] | None = None,
     ) -> TransactWriteItemTypeDef:
-        """Atomic counters for one aggregate; means are derived on read (sum / turns)."""
+        """Atomic counters for one aggregate (order-independent); means are derived on read (sum / turns)."""
         scores = record.sentiment
         values: dict[str, AttributeValueTypeDef] = {
             ":entity": _s(entity),
-            ":at": _s(at),
             ":one": _n(1),
             ":positive": _n(scores.positive),
             ":negative": _n(scores.negative),
@@ -267,7 +301,7 @@ class DynamoDbSentimentRecorder:
             ":handedOver": _n(int(record.handed_over)),
         }
         names = {"#labelTurns": f"{scores.label.value.lower()}Turns"}
-        assignments = ["entity = :entity", "lastTurnAt = :at"]
+        assignments = ["entity = :entity"]
         for name, value in (extra or {}).items():
             # Placeholders for extra names: some (such as "day") are DynamoDB reserved words.
             names[f"#{name}"] = name
@@ -288,12 +322,20 @@ class DynamoDbSentimentRecorder:
         }
 
 
-def _duplicate_turn(error: ClientError) -> bool:
-    """Only a failed condition on the turn record (item 0) means "already recorded"."""
+# Positions in transact_items: the turn record's condition, then the summary's.
+DUPLICATE_TURN = 0
+OLDER_THAN_SUMMARY = 1
+
+
+def _cancelled_because(error: ClientError, item: int) -> bool:
+    """True when that item's condition failed. For the turn record that alone settles it (the turn is
+    already recorded, whatever else went wrong); for the summary, nothing else may have failed."""
     if error_code(error) != "TransactionCanceledException":
         return False
-    reasons = error.response.get("CancellationReasons") or []
-    return bool(reasons) and reasons[0].get("Code") == "ConditionalCheckFailed"
+    codes = [reason.get("Code", "None") for reason in error.response.get("CancellationReasons") or []]
+    if len(codes) <= item or codes[item] != "ConditionalCheckFailed":
+        return False
+    return item == DUPLICATE_TURN or all(code in {"None", "ConditionalCheckFailed"} for code in codes)
 
 
 def _timestamp(moment: datetime) -> str:
