@@ -64,7 +64,7 @@ def assert_valid_v2_response(response: dict[str, Any]) -> None:
         assert response.get("messages"), f"{action} needs a message"
     for message in response.get("messages", []):
         assert 1 <= len(message["content"]) <= 1024
-    assert len(json.dumps(response).encode()) <= 50 * 1024
+    assert len(json.dumps(response, ensure_ascii=False).encode()) <= 50 * 1024
 
 
 def assert_valid_v1_response(response: dict[str, Any]) -> None:
@@ -86,7 +86,7 @@ def assert_valid_v1_response(response: dict[str, Any]) -> None:
     if "message" in action:
         assert action["message"]["contentType"] == "PlainText"
         assert 1 <= len(action["message"]["content"]) <= 1024
-    assert len(json.dumps(response).encode()) <= 25 * 1024
+    assert len(json.dumps(response, ensure_ascii=False).encode()) <= 25 * 1024
 
 
 def assert_valid_response(response: dict[str, Any], lex_version: str) -> None:

@@ -58,7 +58,7 @@ def mutated_events(draw: st.DrawFn) -> dict[str, Any]:
     return event
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(event=mutated_events())
 def test_mutated_events_always_get_a_valid_reply(invoke: Invoke, event: dict[str, Any]) -> None:
     response = invoke(event)

@@ -30,8 +30,8 @@ RECORDING_METRICS = {
 
 
 def redacted_shape(text: str) -> str:
-    """'Where is 21132?' -> 'Aaaaa aa 99999?': letters become a/A, digits 9, the rest stays; at most 80 characters."""
-    shape = "".join("9" if c.isdigit() else ("A" if c.isupper() else "a") if c.isalpha() else c for c in text[:80])
+    """'Where is 21132?' -> 'Aaaaa aa #####?': letters become a/A, digits #, the rest stays; at most 80 characters."""
+    shape = "".join("#" if c.isdigit() else ("A" if c.isupper() else "a") if c.isalpha() else c for c in text[:80])
     return shape + ("…" if len(text) > 80 else "")
 
 

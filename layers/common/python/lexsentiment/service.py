@@ -9,7 +9,7 @@ from datetime import datetime
 from lexsentiment import intents
 from lexsentiment.domain import wording
 from lexsentiment.domain.conversation_score import start_and_end
-from lexsentiment.domain.memory import OWN_ATTRIBUTES, ConversationMemory
+from lexsentiment.domain.memory import OWN_ATTRIBUTES, ConversationMemory, within_limit
 from lexsentiment.domain.recording import TurnRecord, record_key
 from lexsentiment.domain.scale import turn_score
 from lexsentiment.domain.sentiment_policy import Assessment, Thresholds, assess, reassess
@@ -113,7 +113,7 @@ def _reply(answer: Answer, caller_attributes: Mapping[str, str]) -> Reply:
     attributes.update(answer.handover_attributes)
     return Reply(
         action=answer.action,
-        session_attributes=attributes,
+        session_attributes=within_limit(attributes),
         message=answer.message,
         intent_name=answer.intent_name,
         intent_state=answer.intent_state,

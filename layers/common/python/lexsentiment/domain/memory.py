@@ -39,6 +39,32 @@ class Attr:
 
 
 OWN_ATTRIBUTES = frozenset(value for name, value in vars(Attr).items() if not name.startswith("_"))
+# Lex keeps at most 12 KB of session attributes. When the caller's own attributes leave too little
+# room, ours are dropped in this order (losing only analytics precision); the caller's never are.
+SESSION_ATTRIBUTES_LIMIT = 12_000
+EXPENDABLE_ATTRIBUTES = (
+    Attr.RECENT_SCORES,
+    Attr.FIRST_SCORES,
+    Attr.STARTED_AT,
+    Attr.INTERRUPTED_SLOTS,
+    Attr.SCORE_SUM,
+    Attr.SCORED_TURNS,
+)
+
+
+def attributes_size(attributes: Mapping[str, str]) -> int:
+    """Bytes of the map as JSON (escapes included): the conservative reading of Lex's limit."""
+    return len(json.dumps(attributes, ensure_ascii=False).encode())
+
+
+def within_limit(attributes: dict[str, str]) -> dict[str, str]:
+    """The attributes, with our expendable ones dropped until the map fits Lex's limit (if it can)."""
+    fitted = dict(attributes)
+    for name in EXPENDABLE_ATTRIBUTES:
+        if attributes_size(fitted) <= SESSION_ATTRIBUTES_LIMIT:
+            break
+        fitted.pop(name, None)
+    return fitted
 
 
 @dataclass(frozen=True, slots=True)
