@@ -16,7 +16,7 @@ EVENT ?= events/lexv2/check-delivery-status-upset.json
 BACKEND ?= embedded
 export PYTHONPATH := layers/common/python:.
 
-.PHONY: install invoke seed report local-reset chat demo replay test unit integration lint typecheck check format flow validate build deploy audit clean
+.PHONY: install invoke seed report local-reset chat demo replay recover test unit integration lint typecheck check format flow validate build deploy audit clean
 
 $(STAMP): requirements-dev.txt layers/common/python/requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -52,6 +52,10 @@ demo: install
 ## Replay recorded conversations (TRANSCRIPTS=file.jsonl) and report pass/fail per conversation.
 replay: install
 	$(BIN)/python -m local.replay $(or $(TRANSCRIPTS),tests/transcripts/deliverybot.jsonl) --backend $(BACKEND)
+
+## Re-import turn records that were logged for recovery (LOG=exported-log-lines.jsonl).
+recover: install
+	$(BIN)/python -m local.recover $(LOG) --backend $(BACKEND)
 
 ## Forget the local store (.local/): the next command starts from the demo deliveries again.
 local-reset:
