@@ -63,7 +63,7 @@ local-reset:
 
 ## Lint, type checks, template checks (cfn-lint, sam validate, sam build) and every test.
 test: install lint typecheck validate build
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses auto
 
 unit: install
 	$(BIN)/python -m pytest tests/unit
