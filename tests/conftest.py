@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 
@@ -26,6 +27,32 @@ TEST_ENVIRONMENT = {
 }
 os.environ.update(TEST_ENVIRONMENT)
 os.environ.pop("AWS_PROFILE", None)
+
+
+class _JsonLines(logging.Handler):
+    """The code hook's log lines, formatted exactly as Lambda would print them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        from lexsentiment.observability import logger
+
+        self.lines.append(logger.registered_formatter.format(record))
+
+
+@pytest.fixture
+def log_lines() -> Iterator[list[str]]:
+    from lexsentiment.observability import logger
+
+    handler = _JsonLines()
+    level = logger.log_level
+    logger.setLevel(logging.DEBUG)
+    logging.getLogger(logger.name).addHandler(handler)
+    yield handler.lines
+    logging.getLogger(logger.name).removeHandler(handler)
+    logger.setLevel(level)
 
 
 @pytest.fixture

@@ -3,32 +3,12 @@
 from __future__ import annotations
 
 import json
-import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from lexsentiment.observability import logger
 from tests.integration.conftest import Invoke
 from tests.support import EVENTS, all_event_paths, assert_valid_response, load_event
-
-
-class _JsonLines(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(logger.registered_formatter.format(record))
-
-
-@pytest.fixture
-def log_lines() -> Iterator[list[str]]:
-    handler = _JsonLines()
-    logging.getLogger(logger.name).addHandler(handler)
-    yield handler.lines
-    logging.getLogger(logger.name).removeHandler(handler)
 
 
 @pytest.mark.parametrize("path", all_event_paths(), ids=lambda path: f"{path.parent.name}/{path.name}")

@@ -2,36 +2,14 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from lexsentiment.code_hook import redacted_shape, respond
-from lexsentiment.observability import logger, metrics
+from lexsentiment.observability import metrics
 from tests.support import EVENTS, NOW, all_event_paths, fake_dependencies, load_event
-
-
-class _Lines(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(logger.registered_formatter.format(record))
-
-
-@pytest.fixture
-def log_lines() -> Iterator[list[str]]:
-    handler = _Lines()
-    level = logger.log_level
-    logger.setLevel(logging.DEBUG)
-    logging.getLogger(logger.name).addHandler(handler)
-    yield handler.lines
-    logging.getLogger(logger.name).removeHandler(handler)
-    logger.setLevel(level)
 
 
 def personal_values(event: dict[str, Any]) -> list[str]:

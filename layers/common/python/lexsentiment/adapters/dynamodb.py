@@ -21,6 +21,7 @@ from lexsentiment.domain.recording import TurnRecord
 from lexsentiment.ports import DeliveryStoreUnavailable, RecordOutcome, RecordResult
 
 if TYPE_CHECKING:
+    from botocore.config import Config
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef, TransactWriteItemTypeDef
 
@@ -30,18 +31,23 @@ READ_TIMEOUT_SECONDS = 2.0
 MAX_ATTEMPTS = 2
 
 
-@lru_cache(maxsize=1)
-def dynamodb_client() -> DynamoDBClient:
-    """One client per container, built on first use so importing this module touches no AWS."""
-    import boto3
+def tight_config() -> Config:
+    """Standard retries, at most two attempts, short timeouts: worst case a few seconds, inside Lex's 30."""
     from botocore.config import Config
 
-    config = Config(
+    return Config(
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
         read_timeout=READ_TIMEOUT_SECONDS,
         retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
     )
-    return boto3.session.Session().client("dynamodb", config=config)
+
+
+@lru_cache(maxsize=1)
+def dynamodb_client() -> DynamoDBClient:
+    """One client per container, built on first use so importing this module touches no AWS."""
+    import boto3
+
+    return boto3.session.Session().client("dynamodb", config=tight_config())
 
 
 def error_code(error: Exception) -> str:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from lexsentiment.adapters.dynamodb import CONNECT_TIMEOUT_SECONDS, MAX_ATTEMPTS, READ_TIMEOUT_SECONDS, error_code
+from lexsentiment.adapters.dynamodb import error_code, tight_config
 from lexsentiment.domain.recording import TurnRecord
 from lexsentiment.models.turn_record_message import TurnRecordMessage
 from lexsentiment.ports import RecordOutcome, RecordResult
@@ -20,14 +20,8 @@ if TYPE_CHECKING:
 def sqs_client() -> SQSClient:
     """Built on first use (only when the table has failed), with the same tight budget as DynamoDB."""
     import boto3
-    from botocore.config import Config
 
-    config = Config(
-        connect_timeout=CONNECT_TIMEOUT_SECONDS,
-        read_timeout=READ_TIMEOUT_SECONDS,
-        retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
-    )
-    return boto3.session.Session().client("sqs", config=config)
+    return boto3.session.Session().client("sqs", config=tight_config())
 
 
 class SqsSentimentBacklog:

@@ -10,8 +10,11 @@ from lexsentiment.domain.deliveries import (
     parse_iso_date,
     reschedule_window,
 )
-from lexsentiment.domain.sentiment_policy import HandoverReason
-from lexsentiment.intents.check_delivery_status import require_tracking_number, tracking_number_not_found
+from lexsentiment.intents.check_delivery_status import (
+    require_tracking_number,
+    store_unavailable,
+    tracking_number_not_found,
+)
 from lexsentiment.intents.common import (
     NEW_DELIVERY_DATE,
     Answer,
@@ -19,7 +22,6 @@ from lexsentiment.intents.common import (
     close,
     delegate,
     elicit_slot,
-    offer_agent,
 )
 from lexsentiment.models.reply import DialogActionType, IntentState
 from lexsentiment.models.turn import ConfirmationState, SlotValue
@@ -66,12 +68,7 @@ def _reschedule(
     try:
         delivery = context.deliveries.reschedule(tracking_number, new_date)
     except DeliveryStoreUnavailable:
-        return offer_agent(
-            context,
-            HandoverReason.LOOKUP_FAILED,
-            f"{wording.CHANGE_UNAVAILABLE} {wording.OFFER_AGENT}",
-            lookup_failed=True,
-        )
+        return store_unavailable(context, wording.CHANGE_UNAVAILABLE)
     if delivery is None:
         return tracking_number_not_found(context, tracking_number, slots)
     return close(context, wording.with_apology(wording.rescheduled(delivery), context.upset))

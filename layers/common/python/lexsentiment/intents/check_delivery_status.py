@@ -57,17 +57,18 @@ def _answer_with_delivery(context: TurnContext, tracking_number: str, slots: dic
     try:
         delivery = context.deliveries.find(tracking_number)
     except DeliveryStoreUnavailable:
-        # Never guess a date: say so and offer a person who can look it up another way.
-        return offer_agent(
-            context,
-            HandoverReason.LOOKUP_FAILED,
-            f"{wording.LOOKUP_UNAVAILABLE} {wording.OFFER_AGENT}",
-            lookup_failed=True,
-        )
+        return store_unavailable(context, wording.LOOKUP_UNAVAILABLE)
     if delivery is None:
         return tracking_number_not_found(context, tracking_number, slots)
     # An answer beats an offer: a customer who gave us the number gets the date, with an apology if upset.
     return close(context, wording.with_apology(wording.arrival(delivery), context.upset))
+
+
+def store_unavailable(context: TurnContext, what_failed: str) -> Answer:
+    """Never guess a date: say what failed and offer a person who can look it up another way."""
+    return offer_agent(
+        context, HandoverReason.LOOKUP_FAILED, f"{what_failed} {wording.OFFER_AGENT}", lookup_failed=True
+    )
 
 
 def tracking_number_not_found(context: TurnContext, tracking_number: str, slots: dict[str, SlotValue | None]) -> Answer:
