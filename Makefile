@@ -16,7 +16,7 @@ EVENT ?= events/lexv2/check-delivery-status-upset.json
 BACKEND ?= embedded
 export PYTHONPATH := layers/common/python:.
 
-.PHONY: install invoke seed report local-reset chat demo replay recover test unit integration lint typecheck check format flow validate build deploy audit clean
+.PHONY: bench install invoke seed report local-reset chat demo replay recover test unit integration lint typecheck check format flow validate build deploy audit clean
 
 $(STAMP): requirements-dev.txt layers/common/python/requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -56,6 +56,10 @@ replay: install
 ## Re-import turn records that were logged for recovery (LOG=exported-log-lines.jsonl).
 recover: install
 	$(BIN)/python -m local.recover $(LOG) --backend $(BACKEND)
+
+## Benchmarks as ratios to floors measured in the same run (never asserted; see docs/performance.md).
+bench: install
+	$(BIN)/python scripts/bench.py
 
 ## Forget the local store (.local/): the next command starts from the demo deliveries again.
 local-reset:

@@ -1,0 +1,291 @@
+"""Benchmarks of the code hook, printed as ratios to floors measured in the same run (never asserted).
+
+    python scripts/bench.py [--smoke]
+
+1. cold start: a fresh interpreter importing the code hook and answering one event, against
+   `python -c pass` and against `import boto3` + one DynamoDB client (the floor every Python hook pays);
+   with and without X-Ray tracing;
+2. warm turn: lambda_handler per turn over the events/ corpus with DynamoDB answered in-process
+   (botocore serialisation kept, network excluded), median and p99, against a no-op call;
+3. DynamoDB requests per turn by event, counted by a botocore event hook;
+4. how cost grows: requests and latency per turn as a conversation grows, and the requests and items
+   an insights query reads as stored conversations grow tenfold.
+
+DynamoDB is moto in-process: its latency is moto's, not DynamoDB's; request counts are exact.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+EVENT = ROOT / "events" / "lexv2" / "check-delivery-status-upset.json"
+ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "bench",
+    "AWS_SECRET_ACCESS_KEY": "bench",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "DELIVERIES_TABLE_NAME": "local-DeliveriesTable",
+    "SENTIMENT_TABLE_NAME": "local-SentimentTable",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+    "POWERTOOLS_LOG_LEVEL": "CRITICAL",  # the stubbed store makes the hook log its (expected) fallbacks
+    "PYTHONPATH": f"{ROOT / 'layers' / 'common' / 'python'}{os.pathsep}{ROOT}",
+}
+
+# One process: import the hook, answer one event with DynamoDB answered by an in-process stub.
+COLD_HOOK = """
+import json, sys
+from botocore.awsrequest import AWSResponse
+from functions.delivery_bot import app
+from lexsentiment.adapters.dynamodb import dynamodb_client
+def canned(**kwargs):
+    return AWSResponse("https://stub", 200, {}, type("Raw", (), {"stream": lambda self, **k: [b"{}"]})())
+dynamodb_client().meta.events.register("before-send.dynamodb", canned)
+from local.lambda_context import FakeLambdaContext
+app.lambda_handler(json.load(open(sys.argv[1])), FakeLambdaContext())
+"""
+COLD_FLOOR = "import boto3; boto3.session.Session().client('dynamodb')"
+
+
+def median_seconds(command: list[str], runs: int, environment: dict[str, str]) -> float:
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, env=environment, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
+def cold_start(runs: int) -> None:
+    environment = {**os.environ, **ENVIRONMENT}
+    python = sys.executable
+    bare = median_seconds([python, "-c", "pass"], runs, environment)
+    floor = median_seconds([python, "-c", COLD_FLOOR], runs, environment)
+    hook = median_seconds([python, "-c", COLD_HOOK, str(EVENT)], runs, environment)
+    traced = median_seconds([python, "-c", COLD_HOOK, str(EVENT)], runs, {**environment, "TRACING_ENABLED": "true"})
+    print("1. Cold start: process start to first reply (median of", runs, "runs)")
+    print(f"   bare python                 {bare * 1000:8.0f} ms")
+    print(f"   floor: boto3 + one client    {floor * 1000:8.0f} ms   {floor / bare:5.2f}x bare")
+    print(f"   code hook, first reply       {hook * 1000:8.0f} ms   {hook / floor:5.2f}x floor  (goal <= 1.25x)")
+    print(f"   code hook with X-Ray tracer  {traced * 1000:8.0f} ms   {traced / floor:5.2f}x floor")
+
+
+@contextmanager
+def stubbed_dynamodb() -> Iterator[Counter[str]]:
+    """The hook's DynamoDB client answered in-process with empty successes; counts requests per operation."""
+    from botocore.awsrequest import AWSResponse, HTTPHeaders
+
+    from lexsentiment.adapters.dynamodb import dynamodb_client
+
+    counts: Counter[str] = Counter()
+
+    class Raw:
+        def stream(self, **_: Any) -> list[bytes]:
+            return [b"{}"]
+
+    def canned(**kwargs: Any) -> AWSResponse:
+        counts[kwargs["request"].headers.get("X-Amz-Target", b"").decode().split(".")[-1]] += 1
+        return AWSResponse("https://stub", 200, HTTPHeaders(), Raw())
+
+    client = dynamodb_client()
+    client.meta.events.register("before-send.dynamodb", canned, unique_id="bench-stub")  # type: ignore[arg-type]
+    try:
+        yield counts
+    finally:
+        client.meta.events.unregister("before-send.dynamodb", unique_id="bench-stub")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def warm_turn(turns: int) -> None:
+    from local.lambda_context import FakeLambdaContext
+
+    app = load_app()
+    events = [json.loads(path.read_text()) for path in sorted((ROOT / "events").glob("lexv*/*.json"))]
+    context = FakeLambdaContext()
+
+    def noop(event: Any, context: Any) -> None:
+        return None
+
+    def run(index: int) -> Any:
+        return app.lambda_handler(events[index % len(events)], context)
+
+    with stubbed_dynamodb():
+        for index in range(len(events)):  # warm-up
+            run(index)
+        with_botocore = timed(run, turns)
+    real_dependencies = app.dependencies
+    app.dependencies = in_memory_dependencies(real_dependencies)
+    try:
+        without_dynamodb = timed(run, turns)
+    finally:
+        app.dependencies = real_dependencies
+    floor = timed(lambda index: noop(events[index % len(events)], context), turns)
+    print(f"2. Warm turn: lambda_handler over the {len(events)} sample events ({turns} turns each)")
+    print(f"   floor: no-op call                         median {statistics.median(floor) * 1e6:8.1f} us")
+    for label, timings in (
+        ("DynamoDB excluded (in-memory stores)", without_dynamodb),
+        ("botocore serialisation, no network", with_botocore),
+    ):
+        print(
+            f"   {label:<40} median {statistics.median(timings) * 1e6:8.1f} us"
+            f"   p99 {percentile(timings, 0.99) * 1e6:8.1f} us"
+        )
+    print("   goal: median < 300 us with DynamoDB excluded")
+
+
+def in_memory_dependencies(real: Any) -> Any:
+    """The same service with DynamoDB replaced by dictionaries: what the turn costs without any I/O."""
+    from dataclasses import replace
+    from datetime import date as date_type
+
+    from lexsentiment.domain.deliveries import Delivery
+    from lexsentiment.ports import RecordOutcome, RecordResult
+
+    class Deliveries:
+        def find(self, tracking_number: str) -> Delivery | None:
+            return (
+                Delivery(tracking_number, date_type(2026, 11, 27), "home address")
+                if tracking_number == "21132"
+                else None
+            )
+
+        def reschedule(self, tracking_number: str, new_date: date_type) -> Delivery | None:
+            return Delivery(tracking_number, new_date, "home address")
+
+    class Recorder:
+        def record(self, record: Any) -> RecordResult:
+            return RecordResult(RecordOutcome.RECORDED)
+
+    return replace(real, deliveries=Deliveries(), recorder=Recorder())
+
+
+def timed(call: Callable[[int], Any], count: int) -> list[float]:
+    timings = []
+    for index in range(count):
+        started = time.perf_counter()
+        call(index)
+        timings.append(time.perf_counter() - started)
+    return timings
+
+
+def load_app() -> Any:
+    os.environ.update({key: value for key, value in ENVIRONMENT.items() if key != "PYTHONPATH"})
+    import importlib
+    import warnings
+
+    from lexsentiment.observability import metrics
+
+    warnings.simplefilter("ignore")  # Powertools warns about metrics nobody flushes outside Lambda
+    # With metrics disabled nothing flushes them; keep them from piling up (and auto-flushing to stdout).
+    metrics.add_metric = lambda **_: None  # type: ignore[method-assign]
+    return importlib.import_module("functions.delivery_bot.app")
+
+
+def round_trips() -> None:
+    from local.lambda_context import FakeLambdaContext
+
+    app = load_app()
+    context = FakeLambdaContext()
+    print("3. DynamoDB requests per turn (counted by a botocore hook; goal: one write per recorded turn)")
+    for path in sorted((ROOT / "events").glob("lexv*/*.json")):
+        with stubbed_dynamodb() as counts:
+            app.lambda_handler(json.loads(path.read_text()), context)
+        shown = ", ".join(f"{operation} {count}" for operation, count in sorted(counts.items())) or "none"
+        print(f"   {path.parent.name}/{path.name:<52} {shown}")
+
+
+def growth(sizes: list[int], stored: list[int]) -> None:
+    """Moto in-process: request counts exact, latencies moto's own."""
+    from moto import mock_aws
+
+    from lexsentiment.adapters.dynamodb import dynamodb_client
+    from lexsentiment.adapters.insights_store import DynamoDbInsightsStore
+    from lexsentiment.code_hook import respond
+    from local.backend import create_tables, seed_deliveries
+    from local.lex_events import sentiment_response, v2_event
+    from local.moto_speedups import item_level_transaction_rollback
+
+    print("4. How cost grows (moto in-process, with the local store's item-level transaction rollback)")
+    with mock_aws(), item_level_transaction_rollback():
+        import boto3
+
+        dynamodb_client.cache_clear()
+        client = boto3.client("dynamodb")
+        tables = create_tables(client)
+        seed_deliveries(client, tables.deliveries)
+        app = load_app()
+        counts: Counter[str] = Counter()
+        dynamodb_client().meta.events.register(
+            "before-call.dynamodb", lambda **kwargs: counts.update([kwargs["model"].name])
+        )
+        now = datetime(2026, 11, 23, 12, tzinfo=UTC)
+        attributes: dict[str, str] = {}
+        print("   turn  write requests  latency (ms)")
+        for turn in range(1, max(sizes) + 1):
+            event = v2_event(
+                session_id="growing",
+                request_id=f"growing-{turn}",
+                intent="CheckDeliveryStatus",
+                slots={"trackingNumber": None},
+                sentiment=sentiment_response(0.1, 0.3),
+                session_attributes=attributes,
+            )
+            counts.clear()
+            started = time.perf_counter()
+            reply = respond(event, app.dependencies, now + timedelta(seconds=turn))
+            elapsed = time.perf_counter() - started
+            attributes = reply["sessionState"]["sessionAttributes"]
+            if turn in sizes:
+                print(f"   {turn:4d}  {counts['TransactWriteItems']:14d}  {elapsed * 1000:12.1f}")
+        store = DynamoDbInsightsStore(tables.sentiment, dynamodb_client())
+        print("   stored conversations  requests (top intents)  requests (one conversation)")
+        written = 0
+        for target in stored:
+            while written < target:
+                written += 1
+                event = v2_event(
+                    session_id=f"stored-{written}",
+                    request_id=f"stored-{written}",
+                    intent="CheckDeliveryStatus",
+                    slots={"trackingNumber": None},
+                    sentiment=sentiment_response(0.1, 0.6),
+                )
+                respond(event, app.dependencies, now)
+            counts.clear()
+            store.intents_between(date(2026, 11, 1), date(2026, 11, 30))
+            intents = sum(counts.values())
+            counts.clear()
+            store.conversation("stored-1")
+            print(f"   {target:20d}  {intents:22d}  {sum(counts.values()):26d}")
+    dynamodb_client.cache_clear()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, to check the benchmark still runs")
+    args = parser.parse_args(argv)
+    os.environ.update({key: value for key, value in ENVIRONMENT.items() if key != "PYTHONPATH"})
+    cold_start(runs=1 if args.smoke else 7)
+    warm_turn(turns=50 if args.smoke else 5000)
+    round_trips()
+    growth(sizes=[1, 3] if args.smoke else [1, 10, 50, 100, 200], stored=[2, 20] if args.smoke else [5, 50, 500])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
