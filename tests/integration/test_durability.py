@@ -75,11 +75,15 @@ def play_script(invoke: Invoke) -> None:
         assert_valid_v2_response(reply)
 
 
+def backlog_queue() -> tuple[Any, str]:
+    sqs = boto3.client("sqs")
+    return sqs, sqs.get_queue_url(QueueName=BACKLOG_QUEUE)["QueueUrl"]
+
+
 def drain(attempts: int = 10) -> list[str]:
     """Run the backlog function over the queue as SQS would; returns ids it reported as failed."""
     drain_app = importlib.import_module("functions.sentiment_backlog.app")
-    sqs = boto3.client("sqs")
-    queue_url = sqs.get_queue_url(QueueName=BACKLOG_QUEUE)["QueueUrl"]
+    sqs, queue_url = backlog_queue()
     failed: list[str] = []
     for _ in range(attempts):
         messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, VisibilityTimeout=0).get(
@@ -182,8 +186,7 @@ def test_a_record_replayed_twice_counts_once(
 ) -> None:
     with fault(dynamodb_client(), "TransactWriteItems", error_response("ThrottlingException")):
         play_script(invoke)
-    sqs = boto3.client("sqs")
-    queue_url = sqs.get_queue_url(QueueName=BACKLOG_QUEUE)["QueueUrl"]
+    sqs, queue_url = backlog_queue()
     duplicates = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, VisibilityTimeout=0)["Messages"]
     for message in duplicates:  # SQS delivers at least once: send the same bodies again
         sqs.send_message(QueueUrl=queue_url, MessageBody=message["Body"])
@@ -216,8 +219,7 @@ def test_a_poison_record_fails_alone_and_the_rest_of_the_batch_is_replayed(
 ) -> None:
     with fault(dynamodb_client(), "TransactWriteItems", error_response("ThrottlingException")):
         play_script(invoke)
-    sqs = boto3.client("sqs")
-    queue_url = sqs.get_queue_url(QueueName=BACKLOG_QUEUE)["QueueUrl"]
+    sqs, queue_url = backlog_queue()
     poison = sqs.send_message(QueueUrl=queue_url, MessageBody='{"version": 1, "conversation_id": "x"}')["MessageId"]
 
     failed = drain()
