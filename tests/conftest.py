@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 
 from local.lambda_context import FakeLambdaContext
 
@@ -26,6 +27,11 @@ TEST_ENVIRONMENT = {
     "POWERTOOLS_SERVICE_NAME": "delivery-bot",
 }
 os.environ.update(TEST_ENVIRONMENT)
+
+# CI runs the same examples every time (a red build must be reproducible); local runs explore anew.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 os.environ.pop("AWS_PROFILE", None)
 
 
