@@ -24,7 +24,7 @@ from lexsentiment.domain.conversation_score import Shift
 from lexsentiment.domain.scale import shown
 from lexsentiment.insights import views
 from lexsentiment.insights.queries import MAX_PAGE_SIZE
-from lexsentiment.models.insights import ConversationSummary, DayTotals, IntentTotals
+from lexsentiment.models.insights import ConversationSummary, DayTotals, IntentTotals, SentimentTotals
 from local.charts import conversation_trend_chart, intent_daily_chart
 from local.seed import DEFAULT_CONVERSATIONS, code_hook_responder, seed
 from local.store import open_backend, use_tables
@@ -70,7 +70,7 @@ def build_report(store: DynamoDbInsightsStore, first: date, last: date, top: int
             if shift is not Shift.NEGATIVE_TO_POSITIVE:
                 soured.extend(item for item in conversations if item.shift_size < 0)
             progress.advance(reading)
-    totals = [IntentTotals(intent, _sum(days)) for intent, days in daily.items()]
+    totals = [IntentTotals(intent, SentimentTotals.sum(day.totals for day in days)) for intent, days in daily.items()]
     return Report(
         first=first,
         last=last,
@@ -179,12 +179,6 @@ def _all_conversations(
         if page.after is None:
             return found
         after = page.after
-
-
-def _sum(days: list[DayTotals]) -> Any:
-    from lexsentiment.models.insights import SentimentTotals
-
-    return SentimentTotals.sum(day.totals for day in days)
 
 
 def _stderr_console() -> Any:

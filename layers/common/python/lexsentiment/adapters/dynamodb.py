@@ -56,7 +56,9 @@ def error_code(error: Exception) -> str:
     return type(error).__name__
 
 
-class DynamoDbDeliveryRepository:
+class TableAdapter:
+    """One table, through the given client or (by default) the container's shared one, built on first use."""
+
     def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
         self._table_name = table_name
         self._client = client
@@ -65,6 +67,8 @@ class DynamoDbDeliveryRepository:
     def client(self) -> DynamoDBClient:
         return self._client or dynamodb_client()
 
+
+class DynamoDbDeliveryRepository(TableAdapter):
     def find(self, tracking_number: str) -> Delivery | None:
         try:
             response = self.client.get_item(
@@ -108,40 +112,29 @@ def _delivery(item: dict[str, Any]) -> Delivery:
         raise DeliveryStoreUnavailable("InvalidDeliveryItem") from error
 
 
-class DynamoDbSentimentRecorder:
+class DynamoDbSentimentRecorder(TableAdapter):
     TTL_ATTRIBUTE = "expiresAt"  # template.yaml's TimeToLiveSpecification names the same attribute
 
     def __init__(self, table_name: str, retention: timedelta, client: DynamoDBClient | None = None) -> None:
-        self._table_name = table_name
+        super().__init__(table_name, client)
         self._retention = retention
-        self._client = client
-
-    @property
-    def client(self) -> DynamoDBClient:
-        return self._client or dynamodb_client()
 
     def record(self, record: TurnRecord) -> RecordResult:
         try:
             self.client.transact_write_items(TransactItems=self.transact_items(record))
-        except ClientError as error:
-            if _cancelled_because(error, DUPLICATE_TURN):
-                return RecordResult(RecordOutcome.DUPLICATE)
-            if not _cancelled_because(error, OLDER_THAN_SUMMARY):
-                return RecordResult(RecordOutcome.FAILED, error_code(error))
-        except BotoCoreError as error:
-            return RecordResult(RecordOutcome.FAILED, error_code(error))
-        else:
             return RecordResult(RecordOutcome.RECORDED)
+        except ClientError as error:
+            older = _cancelled_because(error, OLDER_THAN_SUMMARY) and not _cancelled_because(error, DUPLICATE_TURN)
+            if not older:
+                return _not_recorded(error)
+        except BotoCoreError as error:
+            return _not_recorded(error)
         # A turn older than the summary's latest (replayed from the backlog after newer turns were
         # written): count it, but leave the conversation's latest state as the newer turn set it.
         try:
             self.client.transact_write_items(TransactItems=self.transact_items(record, latest=False))
-        except ClientError as error:
-            if _cancelled_because(error, DUPLICATE_TURN):
-                return RecordResult(RecordOutcome.DUPLICATE)
-            return RecordResult(RecordOutcome.FAILED, error_code(error))
-        except BotoCoreError as error:
-            return RecordResult(RecordOutcome.FAILED, error_code(error))
+        except (ClientError, BotoCoreError) as error:
+            return _not_recorded(error)
         return RecordResult(RecordOutcome.RECORDED)
 
     def transact_items(self, record: TurnRecord, *, latest: bool = True) -> list[TransactWriteItemTypeDef]:
@@ -326,6 +319,13 @@ class DynamoDbSentimentRecorder:
                 "ExpressionAttributeValues": values,
             }
         }
+
+
+def _not_recorded(error: ClientError | BotoCoreError) -> RecordResult:
+    """DUPLICATE when the turn record already exists, otherwise FAILED with the cause."""
+    if isinstance(error, ClientError) and _cancelled_because(error, DUPLICATE_TURN):
+        return RecordResult(RecordOutcome.DUPLICATE)
+    return RecordResult(RecordOutcome.FAILED, error_code(error))
 
 
 # Positions in transact_items: the turn record's condition, then the summary's.

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from botocore.exceptions import BotoCoreError, ClientError
 
 from lexsentiment.adapters import sentiment_keys as keys
-from lexsentiment.adapters.dynamodb import dynamodb_client, error_code
+from lexsentiment.adapters.dynamodb import TableAdapter, error_code
 from lexsentiment.domain.conversation_score import Shift
 from lexsentiment.models.insights import (
     ConversationDetail,
@@ -29,7 +29,6 @@ from lexsentiment.models.sentiment import SentimentLabel
 from lexsentiment.ports import InsightsStoreUnavailable
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef, QueryInputTypeDef
 
 Item = dict[str, "AttributeValueTypeDef"]
@@ -52,15 +51,7 @@ def _unavailable_on_aws_errors(method: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-class DynamoDbInsightsStore:
-    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
-        self._table_name = table_name
-        self._client = client
-
-    @property
-    def client(self) -> DynamoDBClient:
-        return self._client or dynamodb_client()
-
+class DynamoDbInsightsStore(TableAdapter):
     # --- intents -------------------------------------------------------------------------------
 
     @_unavailable_on_aws_errors
