@@ -41,7 +41,13 @@ def v2_event(
     session_attributes: Mapping[str, str] | None = None,
     input_transcript: str = "",
     bot: Mapping[str, str] = DEMO_BOT,
+    nlu_confidence: float | None = 0.95,
+    other_interpretations: Mapping[str, float | None] | None = None,
+    slot_to_elicit_next: str | None = None,
 ) -> dict[str, Any]:
+    """A Lex V2 code-hook event. `nlu_confidence` None: the fallback intent (Lex sends none);
+    `other_interpretations`: lower-ranked intent name -> confidence; `slot_to_elicit_next`: Lex's
+    proposedNextState when its own next step would be to elicit that slot."""
     intent_state = "ReadyForFulfillment" if invocation_source == "FulfillmentCodeHook" else "InProgress"
     wire_intent = {
         "name": intent,
@@ -49,10 +55,20 @@ def v2_event(
         "state": intent_state,
         "confirmationState": confirmation_state,
     }
-    interpretation: dict[str, Any] = {"intent": wire_intent, "nluConfidence": 0.95}
+    interpretation: dict[str, Any] = {"intent": wire_intent}
+    if nlu_confidence is not None:
+        interpretation["nluConfidence"] = nlu_confidence
     if sentiment is not None:
         interpretation["sentimentResponse"] = sentiment
-    return {
+    others = []
+    for name, confidence in (other_interpretations or {}).items():
+        other: dict[str, Any] = {
+            "intent": {"name": name, "slots": {}, "state": "InProgress", "confirmationState": "None"}
+        }
+        if confidence is not None:
+            other["nluConfidence"] = confidence
+        others.append(other)
+    event: dict[str, Any] = {
         "messageVersion": "1.0",
         "invocationSource": invocation_source,
         "inputMode": "Text",
@@ -60,7 +76,7 @@ def v2_event(
         "sessionId": session_id,
         "inputTranscript": input_transcript,
         "bot": dict(bot),
-        "interpretations": [interpretation],
+        "interpretations": [interpretation, *others],
         "requestAttributes": None,
         "sessionState": {
             "sessionAttributes": dict(session_attributes or {}),
@@ -68,3 +84,10 @@ def v2_event(
             "originatingRequestId": request_id,
         },
     }
+    if slot_to_elicit_next is not None:
+        event["proposedNextState"] = {
+            "dialogAction": {"type": "ElicitSlot", "slotToElicit": slot_to_elicit_next},
+            "intent": wire_intent,
+            "prompt": {"attempt": "Initial"},
+        }
+    return event

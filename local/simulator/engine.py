@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from local.hook_runner import HookResult
-from local.lex_events import DEMO_BOT, v2_slot
+from local.lex_events import v2_event
 from local.simulator.bot_definition import BotDefinition, IntentDefinition
 from local.simulator.nlu import IntentMatch, classify, resolve_slot, yes_or_no
 from local.simulator.sentiment import SentimentProvider
@@ -128,61 +128,27 @@ class Simulator:
         sentiment: dict[str, Any] | None,
         request_id: str,
     ) -> dict[str, Any]:
-        slots = {slot.name: self._slots.get(intent.name, {}).get(slot.name) for slot in intent.slots}
-        wire_intent = {
-            "name": intent.name,
-            "slots": {name: v2_slot(value) for name, value in slots.items()},
-            "state": "InProgress",
-            "confirmationState": confirmation,
-        }
-        top: dict[str, Any] = {"intent": wire_intent}
-        if confidence is not None:
-            top["nluConfidence"] = confidence
-        if sentiment is not None:
-            top["sentimentResponse"] = sentiment
-        others = [
-            {
-                "intent": {"name": match.intent.name, "slots": {}, "state": "InProgress", "confirmationState": "None"},
-                "nluConfidence": match.confidence,
-            }
+        others: dict[str, float | None] = {
+            match.intent.name: match.confidence
             for match in matches
             if match.intent.name != intent.name and match.confidence > 0
-        ][:2]
-        if not intent.is_fallback:
-            others.append(
-                {
-                    "intent": {
-                        "name": self.bot.fallback.name,
-                        "slots": {},
-                        "state": "InProgress",
-                        "confirmationState": "None",
-                    }
-                }
-            )
-        event: dict[str, Any] = {
-            "messageVersion": "1.0",
-            "invocationSource": "DialogCodeHook",
-            "inputMode": "Text",
-            "responseContentType": "text/plain; charset=utf-8",
-            "sessionId": self.session_id,
-            "inputTranscript": text,
-            "bot": dict(DEMO_BOT),
-            "interpretations": [top, *others],
-            "requestAttributes": None,
-            "sessionState": {
-                "sessionAttributes": dict(self.session_attributes),
-                "intent": wire_intent,
-                "originatingRequestId": request_id,
-            },
         }
-        missing = self._first_missing_slot(intent.name)
-        if missing is not None:
-            event["proposedNextState"] = {
-                "dialogAction": {"type": "ElicitSlot", "slotToElicit": missing},
-                "intent": wire_intent,
-                "prompt": {"attempt": "Initial"},
-            }
-        return event
+        others = dict(list(others.items())[:2])
+        if not intent.is_fallback:
+            others[self.bot.fallback.name] = None  # Lex gives the fallback interpretation no confidence
+        return v2_event(
+            session_id=self.session_id,
+            request_id=request_id,
+            intent=intent.name,
+            slots={slot.name: self._slots.get(intent.name, {}).get(slot.name) for slot in intent.slots},
+            confirmation_state=confirmation,
+            sentiment=sentiment,
+            session_attributes=self.session_attributes,
+            input_transcript=text,
+            nlu_confidence=confidence,
+            other_interpretations=others,
+            slot_to_elicit_next=self._first_missing_slot(intent.name),
+        )
 
     def _first_missing_slot(self, intent_name: str) -> str | None:
         intent = self._intent(intent_name)
