@@ -19,6 +19,7 @@ from lexsentiment.intents.common import (
 )
 from local.flow import in_sync, load_flow
 from local.template import load_template
+from tests.support import ROOT
 
 TEMPLATE = load_template()
 RESOURCES: dict[str, Any] = TEMPLATE["Resources"]
@@ -167,8 +168,28 @@ def test_the_layer_is_built_for_the_function_runtime() -> None:
     function = TEMPLATE["Globals"]["Function"]
 
     assert layer["Properties"]["ContentUri"] == "layers/common/python/"
-    assert layer["Metadata"] == {"BuildMethod": "python3.13", "BuildArchitecture": "arm64"}
+    assert layer["Metadata"] == {"BuildMethod": "makefile", "BuildArchitecture": "arm64"}
     assert (function["Runtime"], function["Architectures"]) == ("python3.13", ["arm64"])
+
+
+def test_the_built_layer_ships_bytecode_for_the_runtime() -> None:
+    """Lambda's /opt is read-only: a layer without .pyc files is compiled from source on every cold start."""
+    built = ROOT / ".aws-sam" / "build" / "CommonLayer" / "python"
+    if not built.is_dir():
+        pytest.skip("no `sam build` output here (make test builds before it runs the tests)")
+    for module in (
+        "lexsentiment/code_hook",
+        "pydantic/main",
+        "botocore/client",
+        "aws_lambda_powertools/logging/logger",
+    ):
+        package, name = module.rsplit("/", 1)
+        bytecode = built / package / "__pycache__" / f"{name}.cpython-313.pyc"
+        header = bytecode.read_bytes()[:8]
+        # PEP 552 flags: hash-based (bit 0) and not checked against the source (bit 1 clear),
+        # because zip archives round file times and would make timestamp-checked bytecode stale.
+        assert int.from_bytes(header[4:8], "little") == 0b01, bytecode
+    assert (built / "pydantic_core").is_dir() and not (built / "bin").exists()
 
 
 def test_connect_resources_exist_only_when_an_instance_and_queue_are_given() -> None:

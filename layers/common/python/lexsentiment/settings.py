@@ -17,7 +17,8 @@ class ConfigurationError(RuntimeError):
 class InsightsSettings(BaseModel):
     """What the insights API needs: only the sentiment table."""
 
-    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
+    # Built on first use: each function validates one of these three, and unbuilt ones cost no cold start.
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore", defer_build=True)
 
     sentiment_table_name: str = Field(alias="SENTIMENT_TABLE_NAME", min_length=3, max_length=255)
 

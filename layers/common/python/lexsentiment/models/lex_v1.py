@@ -18,7 +18,8 @@ from lexsentiment.models.turn import (
     Turn,
 )
 
-_WIRE = ConfigDict(extra="ignore", populate_by_name=True, frozen=True)
+# Validators are built on the first V1 event: a V2 bot's containers never pay for them at cold start.
+_WIRE = ConfigDict(extra="ignore", populate_by_name=True, frozen=True, defer_build=True)
 
 # V1 sends the four scores as text, not JSON: "{Positive: 0.0052, Negative: 0.63, Neutral: 0.36, Mixed: 2.6E-5}".
 # Key case, order, spacing and line breaks vary between captures; exponents are Java-style.

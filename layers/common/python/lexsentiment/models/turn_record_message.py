@@ -21,7 +21,8 @@ _TEXT = Field(min_length=1, max_length=512)
 class TurnRecordMessage(BaseModel):
     """Version 1. Carries no transcript and no slot values, only ids, scores and decisions."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built on first use: the code hook needs it only when the table fails, so cold starts skip it.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     version: Literal[1] = 1
     conversation_id: str = _TEXT
