@@ -3,13 +3,18 @@
     python scripts/bench.py [--smoke]
 
 1. cold start: a fresh interpreter importing the code hook and answering one event, against
-   `python -c pass` and against `import boto3` + one DynamoDB client (the floor every Python hook pays);
-   with and without X-Ray tracing;
-2. warm turn: lambda_handler per turn over the events/ corpus with DynamoDB answered in-process
-   (botocore serialisation kept, network excluded), median and p99, against a no-op call;
+   `python -c pass`, `import boto3` + one DynamoDB client (the floor every Python hook pays) and that
+   floor plus pydantic and Powertools (our stack's floor); with bytecode as the layer ships it, without
+   bytecode, and with X-Ray tracing;
+2. warm turn: lambda_handler per turn over the events/ corpus, median and p99: with in-memory stores
+   (parsing, domain, rendering, logging and metrics), and with botocore serialising requests to an
+   in-process stub, against a no-op call and one small PutItem through the same stub;
 3. DynamoDB requests per turn by event, counted by a botocore event hook;
-4. how cost grows: requests and latency per turn as a conversation grows, and the requests and items
-   an insights query reads as stored conversations grow tenfold.
+4. throughput and peak RSS against a moto server over loopback (scripts/bench_throughput.py);
+5. how cost grows: requests and latency per turn as a conversation grows, and the requests an
+   insights query makes as stored conversations grow tenfold;
+6. side by side with a lex-helper handler doing the same CheckDeliveryStatus turn
+   (scripts/bench_lex_helper.py, in its own Python >= 3.12 environment, built on first use).
 
 DynamoDB is moto in-process: its latency is moto's, not DynamoDB's; request counts are exact.
 """
@@ -24,12 +29,17 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stdout
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from scripts.bench_lex_helper import lex_helper_comparison
+from scripts.bench_runtime import NotMeasured, runtime_python
+from scripts.bench_throughput import throughput
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENT = ROOT / "events" / "lexv2" / "check-delivery-status-upset.json"
@@ -85,7 +95,11 @@ def interleaved_medians(commands: dict[str, Command], runs: int) -> dict[str, fl
 
 
 def cold_start(runs: int) -> None:
-    python = sys.executable
+    try:
+        runtime, built = runtime_python()
+        python, where = str(runtime), "in .venv-bench: the Lambda runtime's Python, the layer's packages only"
+    except NotMeasured as reason:
+        python, where, built = sys.executable, f"in this interpreter ({reason})", None
     with tempfile.TemporaryDirectory() as shipped, tempfile.TemporaryDirectory() as absent:
         # Lambda cannot write bytecode (/opt is read-only): what the layer ships is what runs. A private,
         # read-only bytecode cache stands for each case, whatever this checkout's __pycache__ folders hold.
@@ -112,7 +126,9 @@ def cold_start(runs: int) -> None:
     def row(label: str, seconds: float, ratios: str = "") -> None:
         print(f"   {label:<52} {seconds * 1000:6.0f} ms   {ratios}")
 
-    print(f"1. Cold start: process start to first reply (median of {runs} interleaved runs)")
+    version = subprocess.run([python, "-c", "import platform; print(platform.python_version())"], capture_output=True)
+    print(f"1. Cold start: process start to first reply, median of {runs} interleaved runs")
+    print(f"   Python {version.stdout.decode().strip()} {where}{f'; {built}' if built else ''}")
     print("   with bytecode, as the layer ships it")
     row("bare python", with_bytecode["bare"], f"{with_bytecode['bare'] / floor:5.2f}x floor")
     row("floor: boto3 + one DynamoDB client", floor)
@@ -160,6 +176,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def warm_turn(turns: int) -> None:
+    from lexsentiment.adapters.dynamodb import dynamodb_client
     from local.lambda_context import FakeLambdaContext
 
     app = load_app()
@@ -172,29 +189,66 @@ def warm_turn(turns: int) -> None:
     def run(index: int) -> Any:
         return app.lambda_handler(events[index % len(events)], context)
 
+    def smallest_write(index: int) -> Any:
+        """What any hook that records a turn pays botocore: one small PutItem on the same client."""
+        return dynamodb_client().put_item(
+            TableName=ENVIRONMENT["SENTIMENT_TABLE_NAME"], Item={"PK": {"S": f"turn-{index}"}, "SK": {"S": "TURN"}}
+        )
+
     with hook_output_discarded(), stubbed_dynamodb():
         for index in range(len(events)):  # warm-up
             run(index)
+            smallest_write(index)
         with_botocore = timed(run, turns)
+        botocore_floor = timed(smallest_write, turns)
     real_dependencies = app.dependencies
     app.dependencies = in_memory_dependencies(real_dependencies)
     try:
         with hook_output_discarded():
             without_dynamodb = timed(run, turns)
+            with powertools_muted(log=True, metrics=False):
+                without_log_line = timed(run, turns)
+            with powertools_muted(log=True, metrics=True):
+                domain_only = timed(run, turns)
     finally:
         app.dependencies = real_dependencies
     floor = timed(lambda index: noop(events[index % len(events)], context), turns)
-    print(f"2. Warm turn: lambda_handler over the {len(events)} sample events ({turns} turns each)")
-    print(f"   floor: no-op call                         median {statistics.median(floor) * 1e6:8.1f} us")
-    for label, timings in (
-        ("DynamoDB excluded (in-memory stores)", without_dynamodb),
-        ("botocore serialisation, no network", with_botocore),
-    ):
+
+    def row(label: str, timings: list[float], ratio: str = "") -> None:
         print(
-            f"   {label:<40} median {statistics.median(timings) * 1e6:8.1f} us"
-            f"   p99 {percentile(timings, 0.99) * 1e6:8.1f} us"
+            f"   {label:<50} median {statistics.median(timings) * 1e6:7.1f} us"
+            f"   p99 {percentile(timings, 0.99) * 1e6:7.1f} us   {ratio}"
         )
-    print("   goal: median < 300 us with DynamoDB excluded")
+
+    print(f"2. Warm turn: lambda_handler over the {len(events)} sample events ({turns} turns)")
+    row("floor: a no-op call", floor)
+    row("code hook, DynamoDB excluded (in-memory stores)", without_dynamodb, "goal: median < 300 us")
+    row("  same, without the INFO log line per turn", without_log_line)
+    row("  same, without the log line and EMF metrics", domain_only)
+    row("floor: one small PutItem, botocore, no network", botocore_floor)
+    ratio = statistics.median(with_botocore) / statistics.median(botocore_floor)
+    row("code hook, botocore, no network", with_botocore, f"{ratio:5.2f}x the PutItem floor")
+
+
+@contextmanager
+def powertools_muted(*, log: bool, metrics: bool) -> Iterator[None]:
+    """What a turn costs without Powertools' per-turn log line (level WARNING) and/or its EMF metrics."""
+    from lexsentiment.observability import logger
+    from lexsentiment.observability import metrics as hook_metrics
+
+    level = logger.log_level
+    add_metric, add_dimension = hook_metrics.add_metric, hook_metrics.add_dimension
+    if log:
+        logger.setLevel("WARNING")
+    if metrics:
+        hook_metrics.add_metric = hook_metrics.add_dimension = lambda **_: None  # type: ignore[method-assign, assignment]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Powertools warns when a flush finds no metrics
+            yield
+    finally:
+        logger.setLevel(level)
+        hook_metrics.add_metric, hook_metrics.add_dimension = add_metric, add_dimension  # type: ignore[method-assign]
 
 
 def in_memory_dependencies(real: Any) -> Any:
@@ -277,7 +331,7 @@ def growth(sizes: list[int], stored: list[int]) -> None:
     from local.lex_events import sentiment_response, v2_event
     from local.moto_speedups import item_level_transaction_rollback
 
-    print("4. How cost grows (moto in-process, with the local store's item-level transaction rollback)")
+    print("5. How cost grows (moto in-process, with the local store's item-level transaction rollback)")
     with mock_aws(), item_level_transaction_rollback():
         import boto3
 
@@ -340,7 +394,9 @@ def main(argv: list[str] | None = None) -> int:
     cold_start(runs=1 if args.smoke else 7)
     warm_turn(turns=50 if args.smoke else 5000)
     round_trips()
+    throughput(conversations=3 if args.smoke else 1000)
     growth(sizes=[1, 3] if args.smoke else [1, 10, 50, 100, 200], stored=[2, 20] if args.smoke else [5, 50, 500])
+    lex_helper_comparison(turns=20 if args.smoke else 5000)
     return 0
 
 

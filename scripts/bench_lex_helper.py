@@ -1,0 +1,267 @@
+"""Section 6 of `make bench`: DeliveryBot's code hook side by side with the same turn written with lex-helper.
+
+lex-helper (PyPI, Apache-2.0) is what a user would likely pick instead of writing a code hook by hand. It
+needs Python >= 3.12: both handlers run in `.venv-bench` (scripts/bench_runtime.py: Python 3.13, the
+layer's pins and lex-helper, so both run on the same boto3, botocore and pydantic), on the same Lex V2
+CheckDeliveryStatus events, with DynamoDB answered in-process by a botocore `before-send` hook (request
+serialisation kept, no network):
+
+- cold start: wall time of a fresh process from start to exit after its first reply, median of N runs,
+  against the floor `import boto3` + one DynamoDB client in the same interpreter;
+- warm turn: median and p99 of the handler call over `turns` calls in one process (each call on a fresh
+  copy of the event, made outside the timing: lex-helper writes its session model into the caller's event).
+
+The comparison handler (scripts/lex_helper_hook) reads the slot, elicits it if missing and looks the
+delivery up with one GetItem. DeliveryBot does that plus its sentiment policy and one TransactWriteItems
+recording the turn: it is measured as it ships, and the output says so. Logging is off for both (lex-helper
+logs at debug level only, so DeliveryBot runs with POWERTOOLS_LOG_LEVEL=CRITICAL here). Both run with
+their bytecode compiled beforehand, as a deployed layer ships it.
+
+When no Python >= 3.12 is found or the environment cannot be built, it prints why the section was not
+measured; a handler that fails raises.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from scripts.bench_runtime import NotMeasured, last_line, runtime_python
+
+ROOT = Path(__file__).resolve().parent.parent
+LEX_HELPER_VERSION = "0.0.3"
+# Up to this many turns is a smoke run: one cold start per handler instead of seven.
+SMOKE_TURNS = 100
+WARM_UP_TURNS = 20
+
+FULFILMENT = ROOT / "events" / "lexv2" / "check-delivery-status-fulfilment.json"
+UPSET = ROOT / "events" / "lexv2" / "check-delivery-status-upset.json"
+
+# As in scripts/bench.py: fake credentials, the local table names, metrics off, logs off.
+ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "bench",
+    "AWS_SECRET_ACCESS_KEY": "bench",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "DELIVERIES_TABLE_NAME": "local-DeliveriesTable",
+    "SENTIMENT_TABLE_NAME": "local-SentimentTable",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+    "POWERTOOLS_LOG_LEVEL": "CRITICAL",
+    "PYTHONPATH": f"{ROOT / 'layers' / 'common' / 'python'}{os.pathsep}{ROOT}",
+}
+
+# Child-process code (run by the venv's interpreter). STUB answers the given client's DynamoDB requests
+# in-process: GetItem finds delivery 21132, every other request is an empty success; it counts requests.
+STUB = """
+import json, sys
+from collections import Counter
+from botocore.awsrequest import AWSResponse, HTTPHeaders
+ITEM = json.dumps({"Item": {"trackingNumber": {"S": "21132"}, "deliveryDate": {"S": "2026-11-27"},
+                            "deliveryAddress": {"S": "home address"}}}).encode()
+class Raw:
+    def __init__(self, body): self.body = body
+    def stream(self, **_): return [self.body]
+def stub(client):
+    counts = Counter()
+    def canned(request, **_):
+        operation = request.headers.get("X-Amz-Target", b"").decode().split(".")[-1]
+        counts[operation] += 1
+        return AWSResponse("https://stub", 200, HTTPHeaders(), Raw(ITEM if operation == "GetItem" else b"{}"))
+    client.meta.events.register("before-send.dynamodb", canned)
+    return counts
+"""
+# Each defines `handler`, the DynamoDB `client` it uses, and the Lambda `context` to pass.
+HANDLERS = {
+    "ours": """
+from functions.delivery_bot import app
+from lexsentiment.adapters.dynamodb import dynamodb_client
+from local.lambda_context import FakeLambdaContext
+handler, client, context = app.lambda_handler, dynamodb_client(), FakeLambdaContext()
+""",
+    # DeliveryBot with its turn record kept in memory: the same work as the lex-helper handler plus the
+    # sentiment policy, without the TransactWriteItems (what the record costs, not what a user runs).
+    "ours-no-record": """
+from dataclasses import replace
+from functions.delivery_bot import app
+from lexsentiment.adapters.dynamodb import dynamodb_client
+from lexsentiment.ports import RecordOutcome, RecordResult
+from local.lambda_context import FakeLambdaContext
+class Recorder:
+    def record(self, record): return RecordResult(RecordOutcome.RECORDED)
+app.dependencies = replace(app.dependencies, recorder=Recorder())
+handler, client, context = app.lambda_handler, dynamodb_client(), FakeLambdaContext()
+""",
+    "lex-helper": """
+from scripts.lex_helper_hook.handler import lambda_handler as handler
+from scripts.lex_helper_hook.intents.check_delivery_status import dynamodb as client
+from local.lambda_context import FakeLambdaContext
+context = FakeLambdaContext()
+""",
+}
+COLD = """
+stub(client)
+handler(json.load(open(sys.argv[1])), context)
+"""
+WARM = """
+import statistics, time
+counts = stub(client)
+turns, warm_up, results = int(sys.argv[1]), int(sys.argv[2]), {}
+for path in sys.argv[3:]:
+    text = open(path).read()
+    for _ in range(warm_up):
+        reply = handler(json.loads(text), context)
+    events = [json.loads(text) for _ in range(turns)]
+    counts.clear()
+    timings = []
+    for event in events:
+        started = time.perf_counter()
+        handler(event, context)
+        timings.append(time.perf_counter() - started)
+    timings.sort()
+    results[path] = {
+        "median": statistics.median(timings),
+        "p99": timings[min(len(timings) - 1, int(0.99 * len(timings)))],
+        "requests": {operation: count / turns for operation, count in sorted(counts.items())},
+        "action": reply["sessionState"]["dialogAction"]["type"],
+        "message": (reply.get("messages") or [{}])[0].get("content", ""),
+        "python": sys.version.split()[0],
+    }
+print(json.dumps(results))
+"""
+COLD_FLOOR = "import boto3; boto3.session.Session().client('dynamodb')"
+
+
+def lex_helper_comparison(turns: int, runs: int | None = None) -> None:
+    """Print section 6; `runs` cold starts per handler (default: 7, or 1 at a smoke size of `turns`)."""
+    title = f"6. Side by side with lex-helper {LEX_HELPER_VERSION}"
+    try:
+        python, built = runtime_python()
+        cold_runs = runs if runs is not None else (1 if turns <= SMOKE_TURNS else 7)
+        _compare(python, turns, cold_runs, title)
+        if built:
+            print(f"   ({built})")
+    except NotMeasured as reason:
+        print(title)
+        print(f"   not measured: {reason}")
+
+
+LABELS = {
+    "lex-helper": "lex-helper handler",
+    "ours": "DeliveryBot code hook",
+    "ours-no-record": "  same, turn record not written",
+}
+WHAT = {FULFILMENT: "tracking number given: look it up, answer", UPSET: "no tracking number: ask for it"}
+
+
+def _compare(python: Path, turns: int, runs: int, title: str) -> None:
+    with tempfile.TemporaryDirectory() as bytecode:
+        # The warm runs compile every module once into a private cache; the cold starts then only read
+        # it, as Lambda reads the bytecode a layer ships (our layer's does; pip-installed packages' do).
+        compiling = {**os.environ, **ENVIRONMENT, "PYTHONPYCACHEPREFIX": bytecode}
+        compiling.pop("PYTHONDONTWRITEBYTECODE", None)
+        warm = {
+            (name, event): figures
+            for name in LABELS
+            for event, figures in _warm(python, name, list(WHAT), turns, compiling).items()
+        }
+        cold = _cold_medians(
+            {
+                "floor": [str(python), "-c", COLD_FLOOR],
+                **{
+                    name: [str(python), "-c", STUB + HANDLERS[name] + COLD, str(FULFILMENT)]
+                    for name in ("lex-helper", "ours")
+                },
+            },
+            runs,
+            {**compiling, "PYTHONDONTWRITEBYTECODE": "1"},
+        )
+    floor = cold.pop("floor")
+    version = warm["ours", FULFILMENT]["python"]
+    print(f"{title} (same CheckDeliveryStatus events, Python {version}, DynamoDB stubbed in-process)")
+    print(
+        f"   cold: process start to first reply, median of {runs} run{'s' * (runs != 1)};"
+        f" warm: {turns} turns per event in one process"
+    )
+    for event, what in WHAT.items():
+        print(f"   {event.parent.name}/{event.name} ({what})")
+        if event == FULFILMENT:
+            print(f"   {'floor: boto3 + one client':<34} cold {floor * 1000:6.0f} ms")
+        for name, label in LABELS.items():
+            figures = warm[name, event]
+            cold_column = " " * 28
+            if event == FULFILMENT and name in cold:
+                cold_column = f"cold {cold[name] * 1000:6.0f} ms {cold[name] / floor:5.2f} x floor"
+            print(
+                f"   {label:<34} {cold_column}   warm median {figures['median'] * 1e6:7.1f} us"
+                f"  p99 {figures['p99'] * 1e6:7.1f} us   {_requests(figures)}"
+            )
+        ratio = warm["ours", event]["median"] / warm["lex-helper", event]["median"]
+        ratio_without = warm["ours-no-record", event]["median"] / warm["lex-helper", event]["median"]
+        cold_ratio = f"cold {cold['ours'] / cold['lex-helper']:5.2f} x" if event == FULFILMENT else ""
+        print(
+            f"   {'DeliveryBot / lex-helper':<34} {cold_ratio:<28}   warm {ratio:5.2f} x"
+            f"   without the record {ratio_without:5.2f} x"
+        )
+        # Same answer, give or take DeliveryBot's apology in front: else the figures compare different turns.
+        theirs = warm["lex-helper", event]
+        for name in ("ours", "ours-no-record"):
+            reply = warm[name, event]
+            if reply["action"] != theirs["action"] or not reply["message"].endswith(theirs["message"]):
+                print(
+                    f"   note: the replies differ: {LABELS[name].strip()} {reply['action']} {reply['message']!r},"
+                    f" lex-helper {theirs['action']} {theirs['message']!r}"
+                )
+    print(
+        "   (DeliveryBot also runs its sentiment policy and records every scored turn with one TransactWriteItems;"
+        " the lex-helper handler does neither)"
+    )
+
+
+def _requests(figures: dict[str, Any]) -> str:
+    requests: dict[str, float] = figures["requests"]
+    return ", ".join(f"{operation} {count:g}" for operation, count in requests.items()) or "no request"
+
+
+def _warm(
+    python: Path, name: str, events: list[Path], turns: int, environment: dict[str, str]
+) -> dict[Path, dict[str, Any]]:
+    """One process per handler: warm-up, then `turns` timed calls on each event in turn."""
+    code = STUB + HANDLERS[name] + WARM
+    result = subprocess.run(
+        [str(python), "-c", code, str(turns), str(WARM_UP_TURNS), *map(str, events)],
+        env=environment,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = result.stdout.strip().splitlines()
+    if result.returncode != 0 or not lines:
+        # A handler that fails is a bug here, not a missing environment: the smoke run must go red.
+        raise RuntimeError(f"the {name} handler failed: {last_line(result.stderr)}")
+    figures: dict[str, dict[str, Any]] = json.loads(lines[-1])
+    return {event: figures[str(event)] for event in events}
+
+
+def _cold_medians(commands: dict[str, list[str]], runs: int, environment: dict[str, str]) -> dict[str, float]:
+    """Median wall time of each command; the commands take turns, so a busy moment falls on all of them alike."""
+    timings: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            started = time.perf_counter()
+            result = subprocess.run(command, env=environment, cwd=ROOT, capture_output=True, check=False)
+            timings[name].append(time.perf_counter() - started)
+            if result.returncode != 0:
+                failure = last_line(result.stderr.decode(errors="replace"))
+                raise RuntimeError(f"a cold start ({name}) failed: {failure}")
+    return {name: statistics.median(values) for name, values in timings.items()}
+
+
+if __name__ == "__main__":
+    lex_helper_comparison(turns=int(sys.argv[1]) if len(sys.argv) > 1 else 5000)

@@ -1,0 +1,76 @@
+"""The benchmark's Lambda-like interpreter: Python 3.13 with only the layer's requirements (and lex-helper).
+
+The project's own .venv holds dev tools (moto, matplotlib, ...) and may be another Python version; a cold
+start measured there would not be the one Lambda's python3.13 runtime sees. `.venv-bench` is built on
+first use from scripts/requirements-bench.txt and rebuilt when that file or the layer's pins change.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv-bench"
+STAMP = VENV / ".installed"
+REQUIREMENTS = ROOT / "scripts" / "requirements-bench.txt"
+LAYER_REQUIREMENTS = ROOT / "layers" / "common" / "python" / "requirements.txt"
+FIND_PYTHON = ROOT / "scripts" / "find-python"
+PYTHON_VERSIONS = ("3.13", "3.12")  # the Lambda runtime's first; lex-helper needs >= 3.12
+
+
+class NotMeasured(Exception):
+    """The environment needed for a section is missing here: the section says so and the run goes on."""
+
+
+def runtime_python() -> tuple[Path, str | None]:
+    """The interpreter of .venv-bench, and what was done if the environment had to be built first."""
+    import fcntl  # POSIX only, like the Makefile
+
+    python = VENV / "bin" / "python"
+    if _up_to_date(python):
+        return python, None
+    # A lock on the requirements file: two benchmarks started together build the environment once.
+    with REQUIREMENTS.open() as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if _up_to_date(python):
+            return python, None
+        base = _base_python()
+        started = time.perf_counter()
+        _run([str(base), "-m", "venv", "--clear", str(VENV)], "creating .venv-bench")
+        pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+        _run([*pip, "-r", str(REQUIREMENTS)], f"installing {REQUIREMENTS.name}")
+        STAMP.touch()
+    return python, f"built .venv-bench on {base.name} in {time.perf_counter() - started:.0f} s first"
+
+
+def last_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1].strip() if lines else "no output"
+
+
+def _up_to_date(python: Path) -> bool:
+    try:
+        stamped = STAMP.stat().st_mtime
+        return python.exists() and stamped > max(REQUIREMENTS.stat().st_mtime, LAYER_REQUIREMENTS.stat().st_mtime)
+    except FileNotFoundError:
+        return False
+
+
+def _base_python() -> Path:
+    """A Python >= 3.12 for the environment, found by scripts/find-python (3.13 first)."""
+    for version in PYTHON_VERSIONS:
+        found = subprocess.run([str(FIND_PYTHON), version], capture_output=True, text=True, check=False)
+        path = found.stdout.strip()
+        if found.returncode == 0 and path:
+            return Path(path)
+    raise NotMeasured(f"no Python >= 3.12: scripts/find-python found neither {' nor '.join(PYTHON_VERSIONS)}")
+
+
+def _run(command: list[str], doing: str) -> None:
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        shutil.rmtree(VENV, ignore_errors=True)
+        raise NotMeasured(f"{doing} failed: {last_line(result.stderr or result.stdout)}")
