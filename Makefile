@@ -119,4 +119,4 @@ audit: $(AUDIT_STAMP)
 	$(AUDIT_VENV)/bin/checkov --config-file .checkov.yaml
 
 clean:
-	rm -rf $(VENV) $(SAM_VENV) $(AUDIT_VENV) .local .pytest_cache .mypy_cache .ruff_cache .hypothesis .aws-sam
+	rm -rf $(VENV) $(SAM_VENV) $(AUDIT_VENV) .venv-bench .local .pytest_cache .mypy_cache .ruff_cache .hypothesis .aws-sam

@@ -357,9 +357,10 @@ def growth(sizes: list[int], stored: list[int]) -> None:
                 session_attributes=attributes,
             )
             counts.clear()
-            started = time.perf_counter()
-            reply = respond(event, app.dependencies, now + timedelta(seconds=turn))
-            elapsed = time.perf_counter() - started
+            with hook_output_discarded():
+                started = time.perf_counter()
+                reply = respond(event, app.dependencies, now + timedelta(seconds=turn))
+                elapsed = time.perf_counter() - started
             attributes = reply["sessionState"]["sessionAttributes"]
             if turn in sizes:
                 print(f"   {turn:4d}  {counts['TransactWriteItems']:14d}  {elapsed * 1000:12.1f}")
@@ -376,7 +377,8 @@ def growth(sizes: list[int], stored: list[int]) -> None:
                     slots={"trackingNumber": None},
                     sentiment=sentiment_response(0.1, 0.6),
                 )
-                respond(event, app.dependencies, now)
+                with hook_output_discarded():
+                    respond(event, app.dependencies, now)
             counts.clear()
             store.intents_between(date(2026, 11, 1), date(2026, 11, 30))
             intents = sum(counts.values())
