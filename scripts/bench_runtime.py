@@ -25,8 +25,26 @@ class NotMeasured(Exception):
     """The environment needed for a section is missing here: the section says so and the run goes on."""
 
 
+# One attempt per run: sections 1 and 6 both ask, and an offline machine should not retry pip.
+_resolved: list[Path | NotMeasured] = []
+
+
 def runtime_python() -> tuple[Path, str | None]:
-    """The interpreter of .venv-bench, and what was done if the environment had to be built first."""
+    """The interpreter of .venv-bench, and (the first time) what was done if it had to be built."""
+    if _resolved:
+        if isinstance(_resolved[0], NotMeasured):
+            raise _resolved[0]
+        return _resolved[0], None
+    try:
+        python, built = _prepare()
+    except NotMeasured as reason:
+        _resolved.append(reason)
+        raise
+    _resolved.append(python)
+    return python, built
+
+
+def _prepare() -> tuple[Path, str | None]:
     import fcntl  # POSIX only, like the Makefile
 
     python = VENV / "bin" / "python"

@@ -16,7 +16,7 @@ Three processes, all fresh interpreters:
   moto's PutItem does not slow down as the table fills).
 
 Each reports turns per second and client CPU per turn (the turns only: imports excluded; the hook's
-figure includes the driver building its events, a small share) and peak RSS (ru_maxrss, imports
+figure includes the driver building its events, a small share) and peak RSS (VmHWM, imports
 included). Both load the workload generator, so their RSS differs by the hook alone. Figures are
 printed as ratios to the floor of the same run, never asserted; moto's latency is not DynamoDB's.
 """
@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 THIS = Path(__file__).resolve()
 SEED = 7  # the workload is the same from run to run
 RSS_GOAL = 1.3
-# Settings and credentials the children must not inherit (bench.py silences Powertools for its own sections).
+# Settings and credentials the children must not inherit (bench.py sets its own for its in-process sections).
 INHERITED_PREFIXES = ("AWS_", "POWERTOOLS_")
 HOOK_SETTINGS = (
     "DELIVERIES_TABLE_NAME",
@@ -89,12 +89,14 @@ class Server:
     note: str
 
 
-def child_environment(extra: dict[str, str]) -> dict[str, str]:
+def child_environment(extra: dict[str, str], *, write_bytecode: bool = True) -> dict[str, str]:
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(INHERITED_PREFIXES) and key not in HOOK_SETTINGS
+        if not key.startswith(INHERITED_PREFIXES) and key not in HOOK_SETTINGS and key != "PYTHONDONTWRITEBYTECODE"
     }
+    if not write_bytecode:
+        environment["PYTHONDONTWRITEBYTECODE"] = "1"
     no_proxy = ",".join(filter(None, [os.environ.get("NO_PROXY", ""), "127.0.0.1", "localhost"]))
     environment.update(
         {
@@ -112,7 +114,7 @@ def child_environment(extra: dict[str, str]) -> dict[str, str]:
 
 
 @contextmanager
-def moto_server() -> Iterator[Server]:
+def moto_server(cache: dict[str, str]) -> Iterator[Server]:
     """A moto server in its own process; it stops when its stdin closes, so it cannot outlive us."""
     # A file, not a pipe, for what the server prints after its ready line: nobody reads it while
     # the benchmark runs, and a full pipe would stall the server.
@@ -120,7 +122,7 @@ def moto_server() -> Iterator[Server]:
         process = subprocess.Popen(
             [sys.executable, str(THIS), "server"],
             cwd=ROOT,
-            env=child_environment({}),
+            env=child_environment(cache),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=errors,
@@ -149,11 +151,15 @@ def moto_server() -> Iterator[Server]:
             process.stdout.close()
 
 
-def measure(role: str, argument: int, server: Server, timeout: float) -> Run:
+def measure(
+    role: str, argument: int, server: Server, timeout: float, cache: dict[str, str], *, write_bytecode: bool = True
+) -> Run:
     result = subprocess.run(
         [sys.executable, str(THIS), role, str(argument)],
         cwd=ROOT,
-        env=child_environment({"AWS_ENDPOINT_URL_DYNAMODB": server.endpoint, **server.tables}),
+        env=child_environment(
+            {"AWS_ENDPOINT_URL_DYNAMODB": server.endpoint, **server.tables, **cache}, write_bytecode=write_bytecode
+        ),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -178,21 +184,13 @@ def throughput(conversations: int) -> None:
     with tempfile.TemporaryDirectory() as bytecode:
         # Peak RSS would count compiling any module that has no bytecode yet (how much depends on this
         # checkout's __pycache__ folders): one short unmeasured run of each fills a private cache first.
-        os.environ["PYTHONPYCACHEPREFIX"] = bytecode
-        writing = os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-        try:
-            with moto_server() as server:  # a throwaway server: the measured run starts from empty tables
-                measure("hook", 1, server, timeout)
-                measure("floor", 1, server, timeout)
-            os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
-            with moto_server() as server:
-                hook = measure("hook", conversations, server, timeout)
-                floor = measure("floor", hook.turns, server, timeout)
-        finally:
-            os.environ.pop("PYTHONPYCACHEPREFIX")
-            os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-            if writing is not None:
-                os.environ["PYTHONDONTWRITEBYTECODE"] = writing
+        cache = {"PYTHONPYCACHEPREFIX": bytecode}
+        with moto_server(cache) as server:  # a throwaway server: the measured run starts from empty tables
+            measure("hook", 1, server, timeout, cache)
+            measure("floor", 1, server, timeout, cache)
+        with moto_server(cache) as server:
+            hook = measure("hook", conversations, server, timeout, cache, write_bytecode=False)
+            floor = measure("floor", hook.turns, server, timeout, cache, write_bytecode=False)
     rate = hook.turns_per_second / floor.turns_per_second
     cpu = hook.cpu_ms_per_turn / floor.cpu_ms_per_turn
     rss = hook.peak_rss_kib / floor.peak_rss_kib
@@ -239,11 +237,27 @@ class Clock:
 
     def report(self, turns: int) -> None:
         seconds, cpu_seconds = time.perf_counter() - self.wall, time.process_time() - self.cpu
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-        if sys.platform == "darwin":
-            peak //= 1024  # bytes on macOS
+        peak = peak_rss_kib()
         result = {"turns": turns, "seconds": seconds, "cpu_seconds": cpu_seconds, "peak_rss_kib": peak}
         print(json.dumps({RESULT_KEY: result}), flush=True)
+
+
+def peak_rss_kib() -> int:
+    """This process's own peak resident memory.
+
+    On Linux ru_maxrss is not enough: a child starts with its parent's high-water mark (it survives the
+    exec), so a benchmark parent holding a few tens of MiB would hide the child's figure. VmHWM is the
+    process's own.
+    """
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])  # kB
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak // 1024 if sys.platform == "darwin" else peak  # bytes on macOS, KiB elsewhere
 
 
 def serve(stdin: IO[str]) -> None:

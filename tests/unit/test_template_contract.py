@@ -185,6 +185,7 @@ def test_the_built_layer_ships_bytecode_for_the_runtime() -> None:
     ):
         package, name = module.rsplit("/", 1)
         bytecode = built / package / "__pycache__" / f"{name}.cpython-313.pyc"
+        assert bytecode.is_file(), f"{bytecode} is missing: an old build? Run `make build` again"
         header = bytecode.read_bytes()[:8]
         # PEP 552 flags: hash-based (bit 0) and not checked against the source (bit 1 clear),
         # because zip archives round file times and would make timestamp-checked bytecode stale.

@@ -32,19 +32,13 @@ MAX_ATTEMPTS = 2
 
 
 def tight_config() -> Config:
-    """Standard retries, at most two attempts, short timeouts: worst case a few seconds, inside Lex's 30.
-
-    Client-side parameter validation is off: it walks every attribute of the eight-item transaction
-    (about a quarter of botocore's CPU time per turn, docs/performance.md) to repeat checks the service
-    makes anyway, on requests that only this module builds and the integration tests send to moto.
-    """
+    """Standard retries, at most two attempts, short timeouts: worst case a few seconds, inside Lex's 30."""
     from botocore.config import Config
 
     return Config(
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
         read_timeout=READ_TIMEOUT_SECONDS,
         retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
-        parameter_validation=False,
     )
 
 
