@@ -14,9 +14,11 @@
 5. how cost grows: requests and latency per turn as a conversation grows, and the requests an
    insights query makes as stored conversations grow tenfold;
 6. side by side with a lex-helper handler doing the same CheckDeliveryStatus turn
-   (scripts/bench_lex_helper.py, in its own Python >= 3.12 environment, built on first use).
+   (scripts/bench_lex_helper.py).
 
-DynamoDB is moto in-process: its latency is moto's, not DynamoDB's; request counts are exact.
+Sections 1 and 6 run in .venv-bench (scripts/bench_runtime.py: Python 3.13 and the layer's packages,
+built on first use). Where DynamoDB is moto, its latency is moto's, not DynamoDB's; request counts are
+exact.
 """
 
 from __future__ import annotations
@@ -38,23 +40,25 @@ from pathlib import Path
 from typing import Any
 
 from scripts.bench_lex_helper import lex_helper_comparison
-from scripts.bench_runtime import NotMeasured, runtime_python
+from scripts.bench_runtime import (
+    COLD_FLOOR,
+    FAKE_AWS,
+    ROOT,
+    Command,
+    NotMeasured,
+    interleaved_medians,
+    runtime_python,
+)
 from scripts.bench_throughput import throughput
 
-ROOT = Path(__file__).resolve().parent.parent
 EVENT = ROOT / "events" / "lexv2" / "check-delivery-status-upset.json"
 ENVIRONMENT = {
-    "AWS_ACCESS_KEY_ID": "bench",
-    "AWS_SECRET_ACCESS_KEY": "bench",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "DELIVERIES_TABLE_NAME": "local-DeliveriesTable",
-    "SENTIMENT_TABLE_NAME": "local-SentimentTable",
+    **FAKE_AWS,
     # As deployed: one INFO log line and one metrics (EMF) line per turn, written to a null stream.
     "POWERTOOLS_SERVICE_NAME": "delivery-bot",
     "POWERTOOLS_METRICS_NAMESPACE": "DeliveryBot",
     "POWERTOOLS_LOG_LEVEL": "INFO",
     "PYDANTIC_DISABLE_PLUGINS": "__all__",  # as template.yaml sets it
-    "PYTHONPATH": f"{ROOT / 'layers' / 'common' / 'python'}{os.pathsep}{ROOT}",
 }
 
 # One process: import the hook, answer one event with DynamoDB answered by an in-process stub.
@@ -71,16 +75,12 @@ app.lambda_handler(json.load(open(sys.argv[1])), FakeLambdaContext())
 """
 NULL_STREAM = open(os.devnull, "w")  # open for the whole run
 
-COLD_FLOOR = "import boto3; boto3.session.Session().client('dynamodb')"
 # What any hook on our stack pays before its own code: the floor plus pydantic (one model built) and
 # Powertools' Logger and Metrics.
 COLD_STACK = (
     COLD_FLOOR + "\nfrom pydantic import BaseModel\nclass Probe(BaseModel):\n    value: int\nProbe(value=1)"
     "\nfrom aws_lambda_powertools import Logger, Metrics\nLogger(service='bench'); Metrics(namespace='bench')"
 )
-
-
-Command = tuple[list[str], dict[str, str]]
 
 
 def writable(environment: dict[str, str]) -> dict[str, str]:
@@ -96,17 +96,6 @@ def packages_and_ours(python: str) -> list[Path]:
         check=True,
     )
     return [Path(line) for line in found.stdout.split()] + [ROOT.resolve()]
-
-
-def interleaved_medians(commands: dict[str, Command], runs: int) -> dict[str, float]:
-    """Median wall time of each command; one round runs every command once, so drift hits all alike."""
-    timings: dict[str, list[float]] = {label: [] for label in commands}
-    for _ in range(runs):
-        for label, (command, environment) in commands.items():
-            started = time.perf_counter()
-            subprocess.run(command, env=environment, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-            timings[label].append(time.perf_counter() - started)
-    return {label: statistics.median(values) for label, values in timings.items()}
 
 
 def cold_start(runs: int) -> None:

@@ -25,17 +25,22 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
-from scripts.bench_runtime import NotMeasured, last_line, runtime_python
+from scripts.bench_runtime import (
+    COLD_FLOOR,
+    FAKE_AWS,
+    ROOT,
+    NotMeasured,
+    interleaved_medians,
+    last_line,
+    runtime_python,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
 LEX_HELPER_VERSION = "0.0.3"
 # Up to this many turns is a smoke run: one cold start per handler instead of seven.
 SMOKE_TURNS = 100
@@ -46,16 +51,7 @@ UPSET = ROOT / "events" / "lexv2" / "check-delivery-status-upset.json"
 
 # Fake credentials and the local table names, as in scripts/bench.py; here metrics and logs are off for
 # DeliveryBot, since lex-helper's handler logs nothing at its default level.
-ENVIRONMENT = {
-    "AWS_ACCESS_KEY_ID": "bench",
-    "AWS_SECRET_ACCESS_KEY": "bench",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "DELIVERIES_TABLE_NAME": "local-DeliveriesTable",
-    "SENTIMENT_TABLE_NAME": "local-SentimentTable",
-    "POWERTOOLS_METRICS_DISABLED": "true",
-    "POWERTOOLS_LOG_LEVEL": "CRITICAL",
-    "PYTHONPATH": f"{ROOT / 'layers' / 'common' / 'python'}{os.pathsep}{ROOT}",
-}
+ENVIRONMENT = {**FAKE_AWS, "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "CRITICAL"}
 
 # Child-process code (run by the venv's interpreter). STUB answers the given client's DynamoDB requests
 # in-process: GetItem finds delivery 21132, every other request is an empty success; it counts requests.
@@ -135,7 +131,6 @@ for path in sys.argv[3:]:
     }
 print(json.dumps(results))
 """
-COLD_FLOOR = "import boto3; boto3.session.Session().client('dynamodb')"
 
 
 def lex_helper_comparison(turns: int, runs: int | None = None) -> None:
@@ -171,16 +166,16 @@ def _compare(python: Path, turns: int, runs: int, title: str) -> None:
             for name in LABELS
             for event, figures in _warm(python, name, list(WHAT), turns, compiling).items()
         }
-        cold = _cold_medians(
+        reading = {**compiling, "PYTHONDONTWRITEBYTECODE": "1"}
+        cold = interleaved_medians(
             {
-                "floor": [str(python), "-c", COLD_FLOOR],
+                "floor": ([str(python), "-c", COLD_FLOOR], reading),
                 **{
-                    name: [str(python), "-c", STUB + HANDLERS[name] + COLD, str(FULFILMENT)]
+                    name: ([str(python), "-c", STUB + HANDLERS[name] + COLD, str(FULFILMENT)], reading)
                     for name in ("lex-helper", "ours")
                 },
             },
             runs,
-            {**compiling, "PYTHONDONTWRITEBYTECODE": "1"},
         )
     floor = cold.pop("floor")
     version = warm["ours", FULFILMENT]["python"]
@@ -248,20 +243,6 @@ def _warm(
         raise RuntimeError(f"the {name} handler failed: {last_line(result.stderr)}")
     figures: dict[str, dict[str, Any]] = json.loads(lines[-1])
     return {event: figures[str(event)] for event in events}
-
-
-def _cold_medians(commands: dict[str, list[str]], runs: int, environment: dict[str, str]) -> dict[str, float]:
-    """Median wall time of each command; the commands take turns, so a busy moment falls on all of them alike."""
-    timings: dict[str, list[float]] = {name: [] for name in commands}
-    for _ in range(runs):
-        for name, command in commands.items():
-            started = time.perf_counter()
-            result = subprocess.run(command, env=environment, cwd=ROOT, capture_output=True, check=False)
-            timings[name].append(time.perf_counter() - started)
-            if result.returncode != 0:
-                failure = last_line(result.stderr.decode(errors="replace"))
-                raise RuntimeError(f"a cold start ({name}) failed: {failure}")
-    return {name: statistics.median(values) for name, values in timings.items()}
 
 
 if __name__ == "__main__":

@@ -1,4 +1,6 @@
-"""The benchmark's Lambda-like interpreter: Python 3.13 with only the layer's requirements (and lex-helper).
+"""What the benchmark sections share: the Lambda-like interpreter, the fake AWS settings, cold-start timing.
+
+The interpreter is Python 3.13 with only the layer's requirements (and lex-helper).
 
 The project's own .venv holds dev tools (moto, matplotlib, ...) and may be another Python version; a cold
 start measured there would not be the one Lambda's python3.13 runtime sees. `.venv-bench` is built on
@@ -7,12 +9,26 @@ first use from scripts/requirements-bench.txt and rebuilt when that file or the 
 
 from __future__ import annotations
 
+import os
 import shutil
+import statistics
 import subprocess
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Fake credentials and the local table names: every request is answered in-process or by moto.
+FAKE_AWS = {
+    "AWS_ACCESS_KEY_ID": "bench",
+    "AWS_SECRET_ACCESS_KEY": "bench",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "DELIVERIES_TABLE_NAME": "local-DeliveriesTable",
+    "SENTIMENT_TABLE_NAME": "local-SentimentTable",
+    "PYTHONPATH": f"{ROOT / 'layers' / 'common' / 'python'}{os.pathsep}{ROOT}",
+}
+# The floor every Python code hook pays: boto3 and one DynamoDB client.
+COLD_FLOOR = "import boto3; boto3.session.Session().client('dynamodb')"
+Command = tuple[list[str], dict[str, str]]
 VENV = ROOT / ".venv-bench"
 STAMP = VENV / ".installed"
 REQUIREMENTS = ROOT / "scripts" / "requirements-bench.txt"
@@ -62,6 +78,19 @@ def _prepare() -> tuple[Path, str | None]:
         _run([*pip, "-r", str(REQUIREMENTS)], f"installing {REQUIREMENTS.name}")
         STAMP.touch()
     return python, f"built .venv-bench on {base.name} in {time.perf_counter() - started:.0f} s first"
+
+
+def interleaved_medians(commands: dict[str, Command], runs: int) -> dict[str, float]:
+    """Median wall time of each command; one round runs every command once, so drift hits all alike."""
+    timings: dict[str, list[float]] = {label: [] for label in commands}
+    for _ in range(runs):
+        for label, (command, environment) in commands.items():
+            started = time.perf_counter()
+            result = subprocess.run(command, env=environment, cwd=ROOT, capture_output=True, text=True, check=False)
+            timings[label].append(time.perf_counter() - started)
+            if result.returncode != 0:  # a bug here, not a missing environment: the smoke run must go red
+                raise RuntimeError(f"a cold start ({label}) failed: {last_line(result.stderr)}")
+    return {label: statistics.median(values) for label, values in timings.items()}
 
 
 def last_line(text: str) -> str:
