@@ -64,12 +64,10 @@ ENVIRONMENT = {
 # One process: import the hook, answer one event with DynamoDB answered by an in-process stub.
 COLD_HOOK = """
 import json, sys
-from botocore.awsrequest import AWSResponse
 from functions.delivery_bot import app
 from lexsentiment.adapters.dynamodb import dynamodb_client
-def canned(**kwargs):
-    return AWSResponse("https://stub", 200, {}, type("Raw", (), {"stream": lambda self, **k: [b"{}"]})())
-dynamodb_client().meta.events.register("before-send.dynamodb", canned)
+from scripts.bench_stub import answer_in_process
+answer_in_process(dynamodb_client())
 from local.lambda_context import FakeLambdaContext
 app.lambda_handler(json.load(open(sys.argv[1])), FakeLambdaContext())
 """
@@ -159,26 +157,14 @@ def cold_start(runs: int) -> None:
 @contextmanager
 def stubbed_dynamodb() -> Iterator[Counter[str]]:
     """The hook's DynamoDB client answered in-process with empty successes; counts requests per operation."""
-    from botocore.awsrequest import AWSResponse, HTTPHeaders
-
     from lexsentiment.adapters.dynamodb import dynamodb_client
-
-    counts: Counter[str] = Counter()
-
-    class Raw:
-        def stream(self, **_: Any) -> list[bytes]:
-            return [b"{}"]
-
-    def canned(**kwargs: Any) -> AWSResponse:
-        counts[kwargs["request"].headers.get("X-Amz-Target", b"").decode().split(".")[-1]] += 1
-        return AWSResponse("https://stub", 200, HTTPHeaders(), Raw())
+    from scripts.bench_stub import answer_in_process, stop_answering
 
     client = dynamodb_client()
-    client.meta.events.register("before-send.dynamodb", canned, unique_id="bench-stub")  # type: ignore[arg-type]
     try:
-        yield counts
+        yield answer_in_process(client)
     finally:
-        client.meta.events.unregister("before-send.dynamodb", unique_id="bench-stub")
+        stop_answering(client)
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -57,21 +57,10 @@ ENVIRONMENT = {**FAKE_AWS, "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LO
 # in-process: GetItem finds delivery 21132, every other request is an empty success; it counts requests.
 STUB = """
 import json, sys
-from collections import Counter
-from botocore.awsrequest import AWSResponse, HTTPHeaders
-ITEM = json.dumps({"Item": {"trackingNumber": {"S": "21132"}, "deliveryDate": {"S": "2026-11-27"},
-                            "deliveryAddress": {"S": "home address"}}}).encode()
-class Raw:
-    def __init__(self, body): self.body = body
-    def stream(self, **_): return [self.body]
+from scripts.bench_stub import answer_in_process
+ITEM = {"trackingNumber": {"S": "21132"}, "deliveryDate": {"S": "2026-11-27"}, "deliveryAddress": {"S": "home address"}}
 def stub(client):
-    counts = Counter()
-    def canned(request, **_):
-        operation = request.headers.get("X-Amz-Target", b"").decode().split(".")[-1]
-        counts[operation] += 1
-        return AWSResponse("https://stub", 200, HTTPHeaders(), Raw(ITEM if operation == "GetItem" else b"{}"))
-    client.meta.events.register("before-send.dynamodb", canned)
-    return counts
+    return answer_in_process(client, ITEM)
 """
 # Each defines `handler`, the DynamoDB `client` it uses, and the Lambda `context` to pass.
 HANDLERS = {
