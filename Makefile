@@ -14,7 +14,7 @@ AUDIT_VENV := .venv-audit
 AUDIT_STAMP := $(AUDIT_VENV)/.installed
 EVENT ?= events/lexv2/check-delivery-status-upset.json
 BACKEND ?= embedded
-export PYTHONPATH := layers/common/python:.
+export PYTHONPATH := layers/common/python:functions/delivery_bot:.
 
 .PHONY: bench install invoke seed report local-reset chat demo replay recover test unit integration lint typecheck check format flow validate build deploy audit clean
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from lexsentiment.domain.conversation_score import trend_slope_of
-from lexsentiment.domain.scale import SCALE_LIMIT
-from lexsentiment.models.insights import ConversationDetail, DayTotals
+from lexsentiment.insights.models import ConversationDetail, DayTotals
+from lexsentiment.policy.conversation_score import trend_slope_of
+from lexsentiment.policy.scale import SCALE_LIMIT
 
 
 def conversation_trend_chart(detail: ConversationDetail, path: Path) -> Path:

@@ -13,7 +13,7 @@ from local.backend import TableNames
 from local.lambda_context import FakeLambdaContext
 from local.store import use_tables
 
-HANDLER_MODULE = "functions.delivery_bot.app"
+HANDLER_MODULE = "deliverybot.app"
 
 
 @dataclass(frozen=True)

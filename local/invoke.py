@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,17 @@ from local.store import open_backend
 DEFAULT_EVENT = Path("events/lexv2/check-delivery-status-upset.json")
 
 
-def summarise(event_path: Path, response: dict[str, Any], fields: dict[str, Any]) -> str:
-    from lexsentiment.adapters.lex_response import summary_fields
+def summary_fields(response: Mapping[str, Any]) -> tuple[str, str]:
+    """The dialog action and message text of a rendered response, whichever version it is in."""
+    if "sessionState" in response:
+        action = response["sessionState"]["dialogAction"]["type"]
+        messages = response.get("messages") or [{}]
+        return action, messages[0].get("content", "")
+    dialog_action = response["dialogAction"]
+    return dialog_action["type"], (dialog_action.get("message") or {}).get("content", "")
 
+
+def summarise(event_path: Path, response: dict[str, Any], fields: dict[str, Any]) -> str:
     action, message = summary_fields(response)
     if fields.get("message") == "malformed_event":
         return f"{event_path.name}: malformed {fields.get('lex_version')} event -> {action}: {message}"

@@ -27,10 +27,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from lexsentiment.adapters.dynamodb import DynamoDbSentimentRecorder
-from lexsentiment.code_hook import RECOVERY_MARK
-from lexsentiment.models.turn_record_message import TurnRecordMessage
-from lexsentiment.ports import SentimentRecorder
+from lexsentiment.adapters.sentiment_table import DynamoDbSentimentRecorder
+from lexsentiment.layer import RECOVERY_MARK
+from lexsentiment.recording.message import TurnRecordMessage
+from lexsentiment.recording.record import SentimentRecorder
 from local.store import open_backend
 
 

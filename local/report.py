@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from lexsentiment.adapters.insights_store import DynamoDbInsightsStore
-from lexsentiment.domain.conversation_score import Shift
-from lexsentiment.domain.scale import shown
 from lexsentiment.insights import views
+from lexsentiment.insights.models import ConversationSummary, DayTotals, IntentTotals, SentimentTotals
 from lexsentiment.insights.queries import MAX_PAGE_SIZE
-from lexsentiment.models.insights import ConversationSummary, DayTotals, IntentTotals, SentimentTotals
+from lexsentiment.policy.conversation_score import Shift
+from lexsentiment.policy.scale import shown
 from local.charts import conversation_trend_chart, intent_daily_chart
 from local.seed import DEFAULT_CONVERSATIONS, code_hook_responder, seed
 from local.store import open_backend, use_tables

@@ -182,16 +182,23 @@ def seed(respond: Respond, conversations: int, days: int, rng: random.Random, no
 
 
 def code_hook_responder() -> Respond:
-    """The real code hook (functions/delivery_bot/app.py's dependencies and respond), with a given clock."""
+    """The real code hook (DeliveryBot on the deployed settings and tables, in the layer), with a given clock."""
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
-    app = importlib.import_module("functions.delivery_bot.app")
-    from lexsentiment.code_hook import respond
+    app = importlib.import_module("deliverybot.app")
+    from deliverybot.bot import delivery_bot
+    from deliverybot.deliveries_table import DynamoDbDeliveryRepository
     from lexsentiment.observability import metrics
 
+    moment = [datetime.now(UTC)]
+    deliveries = DynamoDbDeliveryRepository(app.settings.deliveries_table_name)
+    layer = delivery_bot(deliveries, clock=lambda: moment[0]).sentiment_layer
+
     def call(event: dict[str, Any], now: datetime) -> dict[str, Any]:
+        moment[0] = now
         try:
-            return respond(event, app.dependencies, now)
+            response: dict[str, Any] = layer(event, None)
+            return response
         finally:
             # Outside Lambda nobody flushes the metrics; drop them instead of letting them pile up.
             metrics.clear_metrics()

@@ -64,8 +64,8 @@ ENVIRONMENT = {
 # One process: import the hook, answer one event with DynamoDB answered by an in-process stub.
 COLD_HOOK = """
 import json, sys
-from functions.delivery_bot import app
-from lexsentiment.adapters.dynamodb import dynamodb_client
+from deliverybot import app
+from lexsentiment.adapters.aws import dynamodb_client
 from scripts.bench_stub import answer_in_process
 answer_in_process(dynamodb_client())
 from local.lambda_context import FakeLambdaContext
@@ -157,7 +157,7 @@ def cold_start(runs: int) -> None:
 @contextmanager
 def stubbed_dynamodb() -> Iterator[Counter[str]]:
     """The hook's DynamoDB client answered in-process with empty successes; counts requests per operation."""
-    from lexsentiment.adapters.dynamodb import dynamodb_client
+    from lexsentiment.adapters.aws import dynamodb_client
     from scripts.bench_stub import answer_in_process, stop_answering
 
     client = dynamodb_client()
@@ -173,7 +173,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def warm_turn(turns: int) -> None:
-    from lexsentiment.adapters.dynamodb import dynamodb_client
+    from lexsentiment.adapters.aws import dynamodb_client
     from local.lambda_context import FakeLambdaContext
 
     app = load_app()
@@ -198,18 +198,19 @@ def warm_turn(turns: int) -> None:
             smallest_write(index)
         with_botocore = timed(run, turns)
         botocore_floor = timed(smallest_write, turns)
-    real_dependencies = app.dependencies
-    app.dependencies = in_memory_dependencies(real_dependencies)
-    try:
-        with hook_output_discarded():
-            without_dynamodb = timed(run, turns)
-            with powertools_muted(log=True, metrics=False):
-                without_log_line = timed(run, turns)
-            with powertools_muted(log=True, metrics=True):
-                domain_only = timed(run, turns)
-    finally:
-        app.dependencies = real_dependencies
+    in_memory = in_memory_delivery_bot(app)
+
+    def run_in_memory(index: int) -> Any:
+        return in_memory(events[index % len(events)], context)
+
+    with hook_output_discarded():
+        without_dynamodb = timed(run_in_memory, turns)
+        with powertools_muted(log=True, metrics=False):
+            without_log_line = timed(run_in_memory, turns)
+        with powertools_muted(log=True, metrics=True):
+            domain_only = timed(run_in_memory, turns)
     floor = timed(lambda index: noop(events[index % len(events)], context), turns)
+    bare, wrapped = decorator_cost(app, context, turns)
 
     def row(label: str, timings: list[float], ratio: str = "") -> None:
         print(
@@ -225,6 +226,25 @@ def warm_turn(turns: int) -> None:
     row("floor: one small PutItem, botocore, no network", botocore_floor)
     ratio = statistics.median(with_botocore) / statistics.median(botocore_floor)
     row("code hook, botocore, no network", with_botocore, f"{ratio:5.2f}x the PutItem floor")
+    print("   The decorator's own cost: a calm V2 turn that the layer passes through (no sentiment table)")
+    row("floor: DeliveryBot's bare handler (no layer)", bare)
+    ratio = statistics.median(wrapped) / statistics.median(bare)
+    row("same handler inside @sentiment_aware", wrapped, f"{ratio:5.2f}x the bare handler")
+
+
+def decorator_cost(app: Any, context: Any, turns: int) -> tuple[list[float], list[float]]:
+    """The same team handler bare and wrapped, on a calm turn it answers itself (the layer changes nothing)."""
+    from deliverybot.bot import delivery_bot
+
+    event = json.loads((ROOT / "events" / "lexv2" / "check-delivery-status-calm.json").read_text())
+    deliveries = in_memory_deliveries()
+    wrapped = delivery_bot(deliveries, clock=app.utc_now, recorder=None)
+    bare = wrapped.__wrapped__  # functools.wraps keeps the team's own handler
+    with hook_output_discarded():
+        for _ in range(100):  # warm-up
+            bare(event, context)
+            wrapped(event, context)
+        return timed(lambda index: bare(event, context), turns), timed(lambda index: wrapped(event, context), turns)
 
 
 @contextmanager
@@ -251,13 +271,22 @@ def powertools_muted(*, log: bool, metrics: bool) -> Iterator[None]:
             setattr(provider, name, method)
 
 
-def in_memory_dependencies(real: Any) -> Any:
-    """The same service with DynamoDB replaced by dictionaries: what the turn costs without any I/O."""
-    from dataclasses import replace
+def in_memory_delivery_bot(app: Any) -> Any:
+    """The same bot with DynamoDB replaced by dictionaries: what the turn costs without any I/O."""
+    from deliverybot.bot import delivery_bot
+    from lexsentiment.recording.record import RecordOutcome, RecordResult
+
+    class Recorder:
+        def record(self, record: Any) -> RecordResult:
+            return RecordResult(RecordOutcome.RECORDED)
+
+    return delivery_bot(in_memory_deliveries(), clock=app.utc_now, recorder=Recorder())
+
+
+def in_memory_deliveries() -> Any:
     from datetime import date as date_type
 
-    from lexsentiment.domain.deliveries import Delivery
-    from lexsentiment.ports import RecordOutcome, RecordResult
+    from deliverybot.deliveries import Delivery
 
     class Deliveries:
         def find(self, tracking_number: str) -> Delivery | None:
@@ -270,11 +299,7 @@ def in_memory_dependencies(real: Any) -> Any:
         def reschedule(self, tracking_number: str, new_date: date_type) -> Delivery | None:
             return Delivery(tracking_number, new_date, "home address")
 
-    class Recorder:
-        def record(self, record: Any) -> RecordResult:
-            return RecordResult(RecordOutcome.RECORDED)
-
-    return replace(real, deliveries=Deliveries(), recorder=Recorder())
+    return Deliveries()
 
 
 def timed(call: Callable[[int], Any], count: int) -> list[float]:
@@ -297,7 +322,7 @@ def load_app() -> Any:
     handler = logger.registered_handler
     if isinstance(handler, logging.StreamHandler):
         handler.setStream(NULL_STREAM)
-    return importlib.import_module("functions.delivery_bot.app")
+    return importlib.import_module("deliverybot.app")
 
 
 @contextmanager
@@ -324,9 +349,10 @@ def growth(sizes: list[int], stored: list[int]) -> None:
     """Moto in-process: request counts exact, latencies moto's own."""
     from moto import mock_aws
 
-    from lexsentiment.adapters.dynamodb import dynamodb_client
+    from deliverybot.bot import delivery_bot
+    from deliverybot.deliveries_table import DynamoDbDeliveryRepository
+    from lexsentiment.adapters.aws import dynamodb_client
     from lexsentiment.adapters.insights_store import DynamoDbInsightsStore
-    from lexsentiment.code_hook import respond
     from local.backend import create_tables, seed_deliveries
     from local.lex_events import sentiment_response, v2_event
     from local.moto_speedups import item_level_transaction_rollback
@@ -340,6 +366,15 @@ def growth(sizes: list[int], stored: list[int]) -> None:
         tables = create_tables(client)
         seed_deliveries(client, tables.deliveries)
         app = load_app()
+        moment = [datetime(2026, 11, 23, 12, tzinfo=UTC)]
+        deliveries = DynamoDbDeliveryRepository(app.settings.deliveries_table_name)
+        layer = delivery_bot(deliveries, clock=lambda: moment[0]).sentiment_layer
+
+        def respond(event: dict[str, Any], now: datetime) -> dict[str, Any]:
+            moment[0] = now
+            reply: dict[str, Any] = layer(event, None)
+            return reply
+
         counts: Counter[str] = Counter()
         dynamodb_client().meta.events.register(
             "before-call.dynamodb", lambda **kwargs: counts.update([kwargs["model"].name])
@@ -359,7 +394,7 @@ def growth(sizes: list[int], stored: list[int]) -> None:
             counts.clear()
             with hook_output_discarded():
                 started = time.perf_counter()
-                reply = respond(event, app.dependencies, now + timedelta(seconds=turn))
+                reply = respond(event, now + timedelta(seconds=turn))
                 elapsed = time.perf_counter() - started
             attributes = reply["sessionState"]["sessionAttributes"]
             if turn in sizes:
@@ -378,7 +413,7 @@ def growth(sizes: list[int], stored: list[int]) -> None:
                     sentiment=sentiment_response(0.1, 0.6),
                 )
                 with hook_output_discarded():
-                    respond(event, app.dependencies, now)
+                    respond(event, now)
             counts.clear()
             store.intents_between(date(2026, 11, 1), date(2026, 11, 30))
             intents = sum(counts.values())

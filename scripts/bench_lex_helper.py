@@ -65,23 +65,25 @@ def stub(client):
 # Each defines `handler`, the DynamoDB `client` it uses, and the Lambda `context` to pass.
 HANDLERS = {
     "ours": """
-from functions.delivery_bot import app
-from lexsentiment.adapters.dynamodb import dynamodb_client
+from deliverybot import app
+from lexsentiment.adapters.aws import dynamodb_client
 from local.lambda_context import FakeLambdaContext
 handler, client, context = app.lambda_handler, dynamodb_client(), FakeLambdaContext()
 """,
     # DeliveryBot with its turn record kept in memory: the same work as the lex-helper handler plus the
     # sentiment policy, without the TransactWriteItems (what the record costs, not what a user runs).
     "ours-no-record": """
-from dataclasses import replace
-from functions.delivery_bot import app
-from lexsentiment.adapters.dynamodb import dynamodb_client
-from lexsentiment.ports import RecordOutcome, RecordResult
+from deliverybot import app
+from deliverybot.bot import delivery_bot
+from deliverybot.deliveries_table import DynamoDbDeliveryRepository
+from lexsentiment.adapters.aws import dynamodb_client
+from lexsentiment.recording.record import RecordOutcome, RecordResult
 from local.lambda_context import FakeLambdaContext
 class Recorder:
     def record(self, record): return RecordResult(RecordOutcome.RECORDED)
-app.dependencies = replace(app.dependencies, recorder=Recorder())
-handler, client, context = app.lambda_handler, dynamodb_client(), FakeLambdaContext()
+deliveries = DynamoDbDeliveryRepository(app.settings.deliveries_table_name)
+handler = delivery_bot(deliveries, clock=app.utc_now, recorder=Recorder())
+client, context = dynamodb_client(), FakeLambdaContext()
 """,
     "lex-helper": """
 from scripts.lex_helper_hook.handler import lambda_handler as handler

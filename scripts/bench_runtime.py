@@ -24,7 +24,9 @@ FAKE_AWS = {
     "AWS_DEFAULT_REGION": "us-east-1",
     "DELIVERIES_TABLE_NAME": "local-DeliveriesTable",
     "SENTIMENT_TABLE_NAME": "local-SentimentTable",
-    "PYTHONPATH": f"{ROOT / 'layers' / 'common' / 'python'}{os.pathsep}{ROOT}",
+    "PYTHONPATH": os.pathsep.join(
+        str(path) for path in (ROOT / "layers" / "common" / "python", ROOT / "functions" / "delivery_bot", ROOT)
+    ),
 }
 # The floor every Python code hook pays: boto3 and one DynamoDB client.
 COLD_FLOOR = "import boto3; boto3.session.Session().client('dynamodb')"

@@ -106,7 +106,9 @@ def child_environment(extra: dict[str, str], *, write_bytecode: bool = True) -> 
             # A proxy from the environment must not sit between the client and the loopback server.
             "NO_PROXY": no_proxy,
             "no_proxy": no_proxy,
-            "PYTHONPATH": f"{ROOT / 'layers' / 'common' / 'python'}{os.pathsep}{ROOT}",
+            "PYTHONPATH": os.pathsep.join(
+                str(path) for path in (ROOT / "layers" / "common" / "python", ROOT / "functions" / "delivery_bot", ROOT)
+            ),
             **extra,
         }
     )
@@ -295,7 +297,7 @@ def run_hook(conversations: int) -> None:
     import random
     from datetime import UTC, datetime
 
-    from functions.delivery_bot import app
+    from deliverybot import app
     from local.lambda_context import FakeLambdaContext
     from local.seed import PERSONAS, play
 
@@ -303,7 +305,7 @@ def run_hook(conversations: int) -> None:
 
     def respond(event: dict[str, Any], now: datetime) -> dict[str, Any]:
         # The handler reads its own clock, as in Lambda; the driver's clock only dates the personas.
-        reply: dict[str, Any] = app.lambda_handler(event, context)  # type: ignore[arg-type]
+        reply: dict[str, Any] = app.lambda_handler(event, context)
         return reply
 
     rng = random.Random(SEED)  # noqa: S311 - a repeatable workload, not a secret

@@ -6,7 +6,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from lexsentiment.domain.memory import attributes_size
+from lexsentiment.memory import attributes_size
 from tests.support import EVENTS, all_event_paths, load_event
 
 EVENT_FILES = [str(path.relative_to(EVENTS)) for path in all_event_paths()]

@@ -13,11 +13,12 @@ from typing import Any
 
 from jsonschema import Draft201909Validator
 
-from lexsentiment.domain.deliveries import Delivery
-from lexsentiment.domain.recording import TurnRecord
-from lexsentiment.domain.sentiment_policy import Thresholds
-from lexsentiment.ports import DeliveryStoreUnavailable, RecordOutcome, RecordResult
-from lexsentiment.service import Dependencies
+from deliverybot.bot import delivery_bot
+from deliverybot.deliveries import Delivery
+from lexsentiment.errors import StoreUnavailable
+from lexsentiment.layer import SentimentLayer
+from lexsentiment.recording.record import RecordOutcome, RecordResult, TurnRecord
+from lexsentiment.settings import LayerSettings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events"
@@ -26,7 +27,10 @@ SHARED_V2_SCHEMA = ROOT.parent / "shared" / "reference" / "lex-v2-code-hook-resp
 # The sample events were written for this day: 21132 arrives on Friday 2026-11-27.
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)
-DEFAULT_THRESHOLDS = Thresholds(response=0.5, handover=0.8, negative_turns_before_handover=3)
+DEFAULT_SETTINGS = load_settings(
+    {"RESPONSE_THRESHOLD": "0.5", "AGENT_HANDOVER_THRESHOLD": "0.8", "NEGATIVE_TURNS_BEFORE_HANDOVER": "3"},
+    LayerSettings,
+)
 
 
 def all_event_paths() -> list[Path]:
@@ -137,12 +141,12 @@ class FakeDeliveries:
     def find(self, tracking_number: str) -> Delivery | None:
         self.lookups.append(tracking_number)
         if self.unavailable:
-            raise DeliveryStoreUnavailable("ProvisionedThroughputExceededException")
+            raise StoreUnavailable("ProvisionedThroughputExceededException")
         return self.deliveries.get(tracking_number)
 
     def reschedule(self, tracking_number: str, new_date: date) -> Delivery | None:
         if self.unavailable:
-            raise DeliveryStoreUnavailable("ServiceUnavailable")
+            raise StoreUnavailable("ServiceUnavailable")
         current = self.deliveries.get(tracking_number)
         if current is None:
             return None
@@ -165,16 +169,35 @@ class FakeRecorder:
         return RecordResult(RecordOutcome.RECORDED)
 
 
-def fake_dependencies(
+def fake_delivery_bot(
     deliveries: FakeDeliveries | None = None,
     recorder: FakeRecorder | None = None,
-    thresholds: Thresholds = DEFAULT_THRESHOLDS,
-) -> Dependencies:
-    return Dependencies(
-        deliveries=deliveries or FakeDeliveries.with_demo(),
-        recorder=recorder or FakeRecorder(),
-        thresholds=thresholds,
+    settings: LayerSettings = DEFAULT_SETTINGS,
+    now: datetime = NOW,
+) -> SentimentLayer:
+    """DeliveryBot inside the sentiment layer, on fake repositories, at a fixed time (no Powertools wrapper)."""
+    handler = delivery_bot(
+        deliveries or FakeDeliveries.with_demo(),
+        clock=lambda: now,
+        recorder=recorder if recorder is not None else FakeRecorder(),
+        settings=settings,
     )
+    return handler.sentiment_layer
+
+
+def respond(
+    event: Any,
+    deliveries: FakeDeliveries | None = None,
+    recorder: FakeRecorder | None = None,
+    settings: LayerSettings = DEFAULT_SETTINGS,
+    now: datetime = NOW,
+    *,
+    log_shape: bool = False,
+) -> dict[str, Any]:
+    """One turn through DeliveryBot and the layer, with fakes."""
+    if log_shape:
+        settings = settings.model_copy(update={"log_conversation_shape": True})
+    return fake_delivery_bot(deliveries, recorder, settings, now)(event, None)
 
 
 def play_conversation(

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import unquote
 
-from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.logging import correlation_paths
@@ -16,6 +15,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import TypeAdapter, ValidationError
 
 from lexsentiment.adapters.insights_store import DynamoDbInsightsStore
+from lexsentiment.errors import StoreUnavailable
 from lexsentiment.insights import views
 from lexsentiment.insights.queries import (
     ConversationsQuery,
@@ -28,11 +28,9 @@ from lexsentiment.insights.queries import (
     encode_cursor,
     parse_query,
 )
-from lexsentiment.ports import InsightsStoreUnavailable
+from lexsentiment.observability import logger, metrics
 from lexsentiment.settings import get_insights_settings
 
-logger = Logger(service="delivery-bot-insights")
-metrics = Metrics(namespace="DeliveryBot", service="delivery-bot-insights")
 store = DynamoDbInsightsStore(get_insights_settings().sentiment_table_name)
 app = APIGatewayHttpResolver()
 _intent_name: TypeAdapter[str] = TypeAdapter(IntentName)
@@ -89,8 +87,8 @@ def bad_request(error: InvalidQuery) -> Response[str]:
     return _error(400, str(error))
 
 
-@app.exception_handler(InsightsStoreUnavailable)
-def store_unavailable(error: InsightsStoreUnavailable) -> Response[str]:
+@app.exception_handler(StoreUnavailable)
+def store_unavailable(error: StoreUnavailable) -> Response[str]:
     logger.error("insights_store_unavailable", extra={"error_code": error.cause})
     return _error(503, "The sentiment store is unavailable; try again shortly.")
 

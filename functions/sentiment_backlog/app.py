@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
@@ -18,13 +17,13 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
-from lexsentiment.adapters.dynamodb import DynamoDbSentimentRecorder
-from lexsentiment.models.turn_record_message import TurnRecordMessage
-from lexsentiment.ports import RecordOutcome
+from lexsentiment.adapters.sentiment_table import DynamoDbSentimentRecorder
+from lexsentiment.errors import invalid_fields
+from lexsentiment.observability import logger, metrics
+from lexsentiment.recording.message import TurnRecordMessage
+from lexsentiment.recording.record import RecordOutcome
 from lexsentiment.settings import get_backlog_settings
 
-logger = Logger(service="delivery-bot-backlog")
-metrics = Metrics(namespace="DeliveryBot", service="delivery-bot-backlog")
 settings = get_backlog_settings()
 recorder = DynamoDbSentimentRecorder(settings.sentiment_table_name, timedelta(days=settings.turn_retention_days))
 # Always answer with the failed ids, even when all failed: SQS then retries exactly those.
@@ -45,8 +44,9 @@ def replay_record(record: SQSRecord) -> str:
     except ValidationError as error:
         metrics.add_metric(name="BacklogPoisonRecords", unit=MetricUnit.Count, value=1)
         # Field names only: never the body, which could be anything.
-        fields = sorted({".".join(str(part) for part in detail["loc"]) for detail in error.errors()})
-        logger.error("backlog_poison_record", extra={"message_id": record.message_id, "invalid_fields": fields[:10]})
+        logger.error(
+            "backlog_poison_record", extra={"message_id": record.message_id, "invalid_fields": invalid_fields(error)}
+        )
         raise PoisonRecord(record.message_id) from None
     result = recorder.record(turn)
     if result.outcome is RecordOutcome.FAILED:

@@ -12,8 +12,7 @@ import pytest
 from moto import mock_aws
 from mypy_boto3_dynamodb import DynamoDBClient
 
-from lexsentiment.adapters.dynamodb import dynamodb_client
-from lexsentiment.adapters.sqs_backlog import sqs_client
+from lexsentiment.adapters.aws import dynamodb_client, sqs_client
 from local.backend import TableNames, create_tables, seed_deliveries
 from local.lambda_context import FakeLambdaContext
 from tests.support import NOW
@@ -47,7 +46,7 @@ def tables(dynamodb: DynamoDBClient) -> TableNames:
 def app(tables: TableNames, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     for variable, value in tables.as_environment().items():
         monkeypatch.setenv(variable, value)
-    module = importlib.import_module("functions.delivery_bot.app")
+    module = importlib.import_module("deliverybot.app")
     monkeypatch.setattr(module, "utc_now", lambda: NOW)
     return module
 

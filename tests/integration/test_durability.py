@@ -16,8 +16,7 @@ from botocore.awsrequest import AWSResponse, HTTPHeaders
 from botocore.exceptions import EndpointConnectionError
 from mypy_boto3_dynamodb import DynamoDBClient
 
-from lexsentiment.adapters.dynamodb import dynamodb_client
-from lexsentiment.adapters.sqs_backlog import sqs_client
+from lexsentiment.adapters.aws import dynamodb_client, sqs_client
 from lexsentiment.observability import logger
 from local.backend import TableNames, create_tables
 from local.lambda_context import FakeLambdaContext

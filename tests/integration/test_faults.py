@@ -9,9 +9,9 @@ import pytest
 from botocore.stub import Stubber
 from mypy_boto3_dynamodb import DynamoDBClient
 
-from lexsentiment.adapters.dynamodb import dynamodb_client
-from lexsentiment.code_hook import respond
+from lexsentiment.adapters.aws import dynamodb_client
 from local.backend import TableNames
+from local.lambda_context import FakeLambdaContext
 from tests.integration.conftest import Invoke
 from tests.support import NOW, assert_valid_v2_response, dialog_action, load_event, reply_text
 
@@ -26,10 +26,11 @@ def stubbed(app: ModuleType) -> Iterator[Stubber]:
 
 def outcome_of(app: ModuleType, event_file: str) -> str:
     """The recording outcome the service reports for one event."""
-    from lexsentiment.adapters.lex_event import parse_event
-    from lexsentiment.service import handle_turn
+    from lexsentiment.lex.events import parse_event
 
-    return handle_turn(parse_event(load_event(event_file)), app.dependencies, NOW).recording.outcome.value
+    event = load_event(event_file)
+    outcome = app.lambda_handler.sentiment_layer.answer(parse_event(event), event, None, NOW)
+    return str(outcome.recording.outcome.value)
 
 
 def test_without_the_deliveries_table_the_bot_offers_an_agent_instead_of_a_date(
@@ -111,6 +112,6 @@ def test_a_broken_delivery_item_is_never_read_out_as_a_date(
         Item={"trackingNumber": {"S": "21132"}, "deliveryDate": {"S": "soon"}, "deliveryAddress": {"S": "home"}},
     )
 
-    response = respond(load_event("lexv2/check-delivery-status-fulfilment.json"), app.dependencies, NOW)
+    response = app.lambda_handler(load_event("lexv2/check-delivery-status-fulfilment.json"), FakeLambdaContext())
 
     assert reply_text(response).startswith("I can't look up deliveries right now.")

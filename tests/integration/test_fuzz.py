@@ -8,7 +8,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 
-from lexsentiment.adapters.lex_event import detect_version
+from lexsentiment.lex.events import detect_version
 from tests.integration.conftest import Invoke
 from tests.strategies import hostile_events
 from tests.support import assert_valid_response

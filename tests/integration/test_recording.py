@@ -11,7 +11,7 @@ import pytest
 from mypy_boto3_dynamodb import DynamoDBClient
 
 from lexsentiment.adapters.insights_store import DynamoDbInsightsStore
-from lexsentiment.domain.conversation_score import Shift
+from lexsentiment.policy.conversation_score import Shift
 from local.backend import TableNames
 from tests.integration.conftest import Invoke
 from tests.support import NOW, dialog_action, load_event, reply_text, session_attributes, with_sentiment_v2

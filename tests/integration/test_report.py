@@ -14,9 +14,9 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from lexsentiment.adapters.dynamodb import dynamodb_client
+from lexsentiment.adapters.aws import dynamodb_client
 from lexsentiment.adapters.insights_store import DynamoDbInsightsStore
-from lexsentiment.domain.conversation_score import Shift
+from lexsentiment.policy.conversation_score import Shift
 from local.backend import create_tables, seed_deliveries
 from local.moto_speedups import item_level_transaction_rollback
 from local.report import build_report, write_charts

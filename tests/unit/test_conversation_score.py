@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from lexsentiment.domain.conversation_score import (
+from lexsentiment.memory import ConversationMemory
+from lexsentiment.policy.conversation_score import (
     Shift,
     classify_shift,
     portion_size,
@@ -15,8 +16,7 @@ from lexsentiment.domain.conversation_score import (
     trend_slope,
     trend_slope_of,
 )
-from lexsentiment.domain.memory import ConversationMemory
-from lexsentiment.domain.scale import mean_score, shown
+from lexsentiment.policy.scale import mean_score, shown
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
 

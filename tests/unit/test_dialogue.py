@@ -7,20 +7,20 @@ from typing import Any
 
 import pytest
 
-from lexsentiment.adapters.lex_event import detect_version
-from lexsentiment.code_hook import respond
-from lexsentiment.domain.sentiment_policy import Decision
-from lexsentiment.service import Dependencies
+from lexsentiment.lex.events import detect_version
+from lexsentiment.memory import OWN_ATTRIBUTES
+from lexsentiment.observability import metrics
+from lexsentiment.policy.assess import Decision
 from tests.support import (
-    NOW,
     TODAY,
     FakeDeliveries,
     FakeRecorder,
     assert_valid_response,
     dialog_action,
-    fake_dependencies,
+    fake_delivery_bot,
     load_event,
     reply_text,
+    respond,
     session_attributes,
     with_sentiment_v2,
 )
@@ -30,8 +30,10 @@ OFFER = "Apologies for the inconvenience. Would you like to speak to an agent?"
 BLOG_ANSWER = "Your package 21132 will arrive on Friday, November 27 at your home address."
 
 
-def run(event: dict[str, Any], dependencies: Dependencies | None = None) -> dict[str, Any]:
-    response = respond(event, dependencies or fake_dependencies(), NOW)
+def run(
+    event: dict[str, Any], deliveries: FakeDeliveries | None = None, recorder: FakeRecorder | None = None
+) -> dict[str, Any]:
+    response = respond(event, deliveries, recorder)
     assert_valid_response(response, "V1" if "currentIntent" in event else "V2")
     return response
 
@@ -121,7 +123,7 @@ def test_when_the_store_is_down_the_bot_says_so_and_offers_an_agent_never_a_date
     deliveries = FakeDeliveries.with_demo()
     deliveries.unavailable = True
 
-    response = run(load_event("lexv1/check-delivery-status-fulfilment.json"), fake_dependencies(deliveries))
+    response = run(load_event("lexv1/check-delivery-status-fulfilment.json"), deliveries)
 
     assert dialog_action(response) == "ConfirmIntent"
     assert reply_text(response) == "I can't look up deliveries right now. Would you like to speak to an agent?"
@@ -220,7 +222,7 @@ class TestChangeDeliveryDate:
     def test_confirmed_fulfilment_moves_the_delivery(self) -> None:
         deliveries = FakeDeliveries.with_demo()
 
-        response = run(load_event("lexv2/change-delivery-date-confirmed.json"), fake_dependencies(deliveries))
+        response = run(load_event("lexv2/change-delivery-date-confirmed.json"), deliveries)
 
         assert dialog_action(response) == "Close"
         assert reply_text(response) == (
@@ -249,24 +251,22 @@ def test_the_callers_session_attributes_are_always_sent_back() -> None:
 
 def test_a_failed_recording_does_not_change_the_reply() -> None:
     healthy = run(load_event("lexv2/check-delivery-status-upset.json"))
-    failing = run(
-        load_event("lexv2/check-delivery-status-upset.json"), fake_dependencies(recorder=FakeRecorder(failing=True))
-    )
+    failing = run(load_event("lexv2/check-delivery-status-upset.json"), recorder=FakeRecorder(failing=True))
 
     assert failing == healthy
 
 
 def test_the_fulfilment_hook_after_a_delegate_is_not_counted_twice() -> None:
     recorder = FakeRecorder()
-    dependencies = fake_dependencies(recorder=recorder)
+    bot = fake_delivery_bot(recorder=recorder)
     dialog_event = with_sentiment_v2(load_event("lexv2/check-delivery-status-fulfilment.json"), negative=0.6)
     dialog_event["invocationSource"] = "DialogCodeHook"
     dialog_event["sessionState"]["sessionAttributes"] = {}
-    delegated = run(dialog_event, dependencies)
+    delegated = bot(dialog_event, None)
 
     fulfilment_event = with_sentiment_v2(load_event("lexv2/check-delivery-status-fulfilment.json"), negative=0.6)
     fulfilment_event["sessionState"]["sessionAttributes"] = session_attributes(delegated)
-    fulfilled = run(fulfilment_event, dependencies)
+    fulfilled = bot(fulfilment_event, None)
 
     assert len(recorder.records) == 1
     assert recorder.records[0].decision is Decision.APOLOGISE
@@ -277,7 +277,7 @@ def test_the_fulfilment_hook_after_a_delegate_is_not_counted_twice() -> None:
 
 @pytest.mark.parametrize("event", [{}, [], "junk", {"currentIntent": None}, {"sessionState": "x"}, None])
 def test_unreadable_events_get_a_valid_reply(event: Any) -> None:
-    response = respond(event, fake_dependencies(), NOW)
+    response = respond(event)
 
     assert_valid_response(response, detect_version(event).value)
     assert dialog_action(response) == "ElicitIntent"
@@ -291,7 +291,74 @@ def test_an_unexpected_error_still_gets_a_valid_reply_and_keeps_the_session(capl
 
     event = load_event("lexv1/check-delivery-status-fulfilment.json")
 
-    response = run(event, fake_dependencies(BrokenDeliveries()))
+    response = run(event, BrokenDeliveries())
 
     assert dialog_action(response) == "ElicitIntent"
-    assert session_attributes(response) == event["sessionAttributes"]
+    assert reply_text(response).startswith("Sorry, something went wrong on my side.")
+    callers_own = {key: value for key, value in event["sessionAttributes"].items() if key not in OWN_ATTRIBUTES}
+    assert session_attributes(response).items() >= callers_own.items()
+    assert session_attributes(response)["scoredTurns"] == str(int(event["sessionAttributes"]["scoredTurns"]) + 1)
+
+
+def conversation(turns: list[tuple[str, float, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Play (event file, negative score, changes to the intent) turns, carrying the session as Lex does."""
+    bot = fake_delivery_bot()
+    replies: list[dict[str, Any]] = []
+    for index, (event_file, negative, intent_changes) in enumerate(turns):
+        event = with_sentiment_v2(load_event(event_file), negative)
+        event["sessionId"] = "one-conversation"
+        event["sessionState"]["originatingRequestId"] = f"utterance-{index}"
+        event["sessionState"]["sessionAttributes"] = session_attributes(replies[-1]) if replies else {}
+        event["sessionState"]["intent"].update(intent_changes)
+        replies.append(bot(event, None))
+        metrics.clear_metrics()  # nothing flushes them outside Lambda's wrapper
+    return replies
+
+
+def number(value: str) -> dict[str, Any]:
+    slot = {"shape": "Scalar", "value": {"originalValue": value, "interpretedValue": value, "resolvedValues": [value]}}
+    return {"slots": {"trackingNumber": slot}}
+
+
+NO = {"name": "AgentHandover", "slots": {}, "confirmationState": "Denied"}
+
+
+def test_after_a_no_to_an_offer_for_unknown_numbers_the_bot_asks_for_another_number_instead_of_looping() -> None:
+    # make chat: "where is package 99999", "99998", "no" (each a fulfilment, as Lex runs it after a Delegate).
+    fulfilment = "lexv2/check-delivery-status-fulfilment.json"
+    replies = conversation([(fulfilment, 0.1, number("99999")), (fulfilment, 0.1, number("99998"))])
+    assert dialog_action(replies[-1]) == "ConfirmIntent"
+
+    event = with_sentiment_v2(load_event("lexv2/agent-handover-declined.json"), 0.1)
+    event["sessionState"]["sessionAttributes"] = session_attributes(replies[-1])
+    after_no = fake_delivery_bot()(event, None)
+
+    assert dialog_action(after_no) == "ElicitSlot"
+    assert reply_text(after_no) == "No problem. What is your tracking number?"
+    assert after_no["sessionState"]["intent"]["slots"]["trackingNumber"] is None
+    assert "agentOfferReason" not in session_attributes(after_no)
+
+
+def test_a_furious_turn_after_two_calm_ones_is_offered_an_agent_again_after_a_no() -> None:
+    ask = "lexv2/check-delivery-status-calm.json"
+    replies = conversation(
+        [
+            (ask, 0.95, {}),  # furious: offered
+            ("lexv2/agent-handover-declined.json", 0.1, NO),  # "no"
+            (ask, 0.95, {}),  # right after the no: only an apology
+            (ask, 0.1, {}),  # calm
+            (ask, 0.1, {}),  # calm
+            (ask, 0.95, {}),  # furious again: a new cause, offered again
+        ]
+    )
+
+    assert [dialog_action(reply) for reply in replies] == [
+        "ConfirmIntent",
+        "ElicitSlot",
+        "ElicitSlot",
+        "ElicitSlot",
+        "ElicitSlot",
+        "ConfirmIntent",
+    ]
+    assert reply_text(replies[2]) == APOLOGY_ASK
+    assert reply_text(replies[5]) == OFFER

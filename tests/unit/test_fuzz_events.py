@@ -10,14 +10,13 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from lexsentiment.adapters.lex_event import detect_version
-from lexsentiment.code_hook import respond
-from lexsentiment.domain.memory import OWN_ATTRIBUTES, SESSION_ATTRIBUTES_LIMIT, attributes_size
+from lexsentiment.lex.events import detect_version
+from lexsentiment.memory import OWN_ATTRIBUTES, SESSION_ATTRIBUTES_LIMIT, attributes_size
 from lexsentiment.observability import logger, metrics
 from tests.strategies import hostile_events
-from tests.support import NOW, assert_valid_response, fake_dependencies, session_attributes
+from tests.support import assert_valid_response, fake_delivery_bot, session_attributes
 
-DEPENDENCIES = fake_dependencies()
+DELIVERY_BOT = fake_delivery_bot()
 # Our attributes that are never dropped (hand-over context, offer state, counters) fit in this many bytes.
 ROOM_FOR_ESSENTIALS = 600
 
@@ -37,7 +36,7 @@ def test_hostile_events_always_get_a_valid_reply(event: Any) -> None:
     version = detect_version(event).value
     caller_attributes = _string_attributes(event)
 
-    response = respond(event, DEPENDENCIES, NOW)
+    response = DELIVERY_BOT(event, None)
     metrics.clear_metrics()
 
     assert_valid_response(response, version)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from lexsentiment.adapters.lex_event import parse_event
-from lexsentiment.models.lex_v1 import parse_v1_score_text
-from lexsentiment.models.sentiment import SentimentLabel
-from lexsentiment.models.turn import InvocationSource, LexVersion
+from lexsentiment.lex.events import parse_event
+from lexsentiment.lex.turn import InvocationSource, LexVersion
+from lexsentiment.lex.v1 import parse_v1_score_text
+from lexsentiment.policy.sentiment import SentimentLabel
 from tests.support import load_event
 
 

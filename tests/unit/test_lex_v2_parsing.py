@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from lexsentiment.adapters.lex_event import MalformedEvent, detect_version, parse_event
-from lexsentiment.models.sentiment import SentimentLabel
-from lexsentiment.models.turn import ConfirmationState, InvocationSource, LexVersion
+from lexsentiment.lex.events import MalformedEvent, detect_version, parse_event
+from lexsentiment.lex.turn import ConfirmationState, InvocationSource, LexVersion
+from lexsentiment.policy.sentiment import SentimentLabel
 from tests.support import load_event
 
 

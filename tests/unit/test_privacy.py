@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from lexsentiment.code_hook import redacted_shape, respond
+from lexsentiment.layer import redacted_shape
 from lexsentiment.observability import metrics
-from tests.support import EVENTS, NOW, all_event_paths, fake_dependencies, load_event
+from tests.support import EVENTS, all_event_paths, load_event, respond
 
 
 def personal_values(event: dict[str, Any]) -> list[str]:
@@ -29,7 +29,7 @@ def personal_values(event: dict[str, Any]) -> list[str]:
 def test_logs_and_metrics_carry_no_personal_text(path: Path, shape_logging: bool, log_lines: list[str]) -> None:
     event = load_event(str(path.relative_to(EVENTS)))
 
-    respond(event, fake_dependencies(), NOW, log_shape=shape_logging)
+    respond(event, log_shape=shape_logging)
     metric_set = metrics.serialize_metric_set()
 
     logged = "\n".join(log_lines)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from lexsentiment.domain.recording import record_key
-from lexsentiment.domain.scale import mean_score, shown, turn_score
-from lexsentiment.models.sentiment import SentimentLabel, SentimentScores
+from lexsentiment.policy.scale import mean_score, shown, turn_score
+from lexsentiment.policy.sentiment import SentimentLabel, SentimentScores
+from lexsentiment.recording.record import record_key
 
 
 def test_the_blog_utterance_scores_minus_3_15() -> None:

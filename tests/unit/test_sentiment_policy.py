@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lexsentiment.domain.sentiment_policy import Decision, HandoverReason, Thresholds, assess, reassess
-from lexsentiment.models.sentiment import SentimentLabel, SentimentScores
+from lexsentiment.policy.assess import Decision, HandoverReason, Thresholds, assess, reassess
+from lexsentiment.policy.sentiment import SentimentLabel, SentimentScores
 
 THRESHOLDS = Thresholds(response=0.5, handover=0.8, negative_turns_before_handover=3)
 

@@ -7,13 +7,14 @@ import sys
 
 import pytest
 
-from lexsentiment.settings import ConfigurationError, Settings, get_settings, load_settings
+from deliverybot.app import DeliveryBotSettings
+from lexsentiment.settings import ConfigurationError, LayerSettings, load_settings
 
 TABLES = {"DELIVERIES_TABLE_NAME": "deliveries", "SENTIMENT_TABLE_NAME": "sentiment"}
 
 
 def test_defaults_are_the_documented_thresholds() -> None:
-    settings = load_settings(TABLES, Settings)
+    settings = load_settings(TABLES, LayerSettings)
 
     assert settings.response_threshold == 0.5
     assert settings.agent_handover_threshold == 0.8
@@ -31,20 +32,28 @@ def test_defaults_are_the_documented_thresholds() -> None:
         ({"RESPONSE_THRESHOLD": "0.8", "AGENT_HANDOVER_THRESHOLD": "0.8"}, "AGENT_HANDOVER_THRESHOLD"),
         ({"RESPONSE_THRESHOLD": "0.9"}, "RESPONSE_THRESHOLD"),
         ({"NEGATIVE_TURNS_BEFORE_HANDOVER": "0"}, "NEGATIVE_TURNS_BEFORE_HANDOVER"),
-        ({"DELIVERIES_TABLE_NAME": ""}, "DELIVERIES_TABLE_NAME"),
+        ({"SENTIMENT_TABLE_NAME": "ab"}, "SENTIMENT_TABLE_NAME"),
     ],
 )
 def test_bad_settings_are_rejected_naming_the_variable(overrides: dict[str, str], named: str) -> None:
     with pytest.raises(ConfigurationError, match=named):
-        load_settings({**TABLES, **overrides}, Settings)
+        load_settings({**TABLES, **overrides}, LayerSettings)
+
+
+def test_delivery_bot_needs_its_deliveries_table() -> None:
+    with pytest.raises(ConfigurationError, match="DELIVERIES_TABLE_NAME"):
+        load_settings({"DELIVERIES_TABLE_NAME": ""}, DeliveryBotSettings)
+
+
+def test_without_a_sentiment_table_the_layer_still_runs_and_records_nothing() -> None:
+    settings = load_settings({"RESPONSE_THRESHOLD": "0.4"}, LayerSettings)
+
+    assert settings.sentiment_table_name is None
+    assert settings.response_threshold == 0.4
 
 
 def test_the_code_hook_fails_at_import_on_a_threshold_of_1_7(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RESPONSE_THRESHOLD", "1.7")
-    get_settings.cache_clear()
-    monkeypatch.delitem(sys.modules, "functions.delivery_bot.app", raising=False)
-    try:
-        with pytest.raises(ConfigurationError, match="RESPONSE_THRESHOLD='1.7'"):
-            importlib.import_module("functions.delivery_bot.app")
-    finally:
-        get_settings.cache_clear()
+    monkeypatch.delitem(sys.modules, "deliverybot.app", raising=False)
+    with pytest.raises(ConfigurationError, match="RESPONSE_THRESHOLD='1.7'"):
+        importlib.import_module("deliverybot.app")

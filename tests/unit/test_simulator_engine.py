@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from lexsentiment.adapters.lex_event import parse_event
+from lexsentiment.lex.events import parse_event
 from local.hook_runner import HookResult
 from local.simulator.bot_definition import load_bot
 from local.simulator.engine import Simulator

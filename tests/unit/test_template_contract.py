@@ -6,17 +6,17 @@ from typing import Any
 
 import pytest
 
-from lexsentiment.adapters.dynamodb import DynamoDbSentimentRecorder
-from lexsentiment.domain.memory import Attr
-from lexsentiment.intents import KNOWN_INTENTS
-from lexsentiment.intents.common import (
+from deliverybot.intents.common import (
     AGENT_HANDOVER,
     CHANGE_DELIVERY_DATE,
     CHECK_DELIVERY_STATUS,
     FALLBACK,
+    INTENTS,
     NEW_DELIVERY_DATE,
     TRACKING_NUMBER,
 )
+from lexsentiment.adapters.sentiment_table import DynamoDbSentimentRecorder
+from lexsentiment.memory import Attr
 from local.flow import in_sync, load_flow
 from local.template import load_template
 from tests.support import ROOT
@@ -39,7 +39,7 @@ def bot_intents() -> dict[str, dict[str, Any]]:
 
 
 def test_every_intent_the_code_handles_is_in_the_bot_and_the_other_way_round() -> None:
-    assert set(bot_intents()) == set(KNOWN_INTENTS) == set(SLOTS_THE_CODE_READS)
+    assert set(bot_intents()) == set(INTENTS) == set(SLOTS_THE_CODE_READS)
 
 
 @pytest.mark.parametrize("intent_name", sorted(SLOTS_THE_CODE_READS))
@@ -178,7 +178,7 @@ def test_the_built_layer_ships_bytecode_for_the_runtime() -> None:
     if not built.is_dir():
         pytest.skip("no `sam build` output here (make test builds before it runs the tests)")
     for module in (
-        "lexsentiment/code_hook",
+        "lexsentiment/layer",
         "pydantic/main",
         "botocore/client",
         "aws_lambda_powertools/logging/logger",

@@ -5,34 +5,45 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from lexsentiment.errors import problems
 
 
 class ConfigurationError(RuntimeError):
     """Raised at start-up so a bad deployment fails loudly instead of mid-call."""
 
 
+# Built on first use: each function validates one of these, and unbuilt ones cost no cold start.
+SETTINGS_CONFIG = ConfigDict(frozen=True, populate_by_name=True, extra="ignore", defer_build=True)
+TableName = Annotated[str, Field(alias="SENTIMENT_TABLE_NAME", min_length=3, max_length=255)]
+RetentionDays = Annotated[int, Field(alias="TURN_RETENTION_DAYS", ge=1, le=3650)]
+
+
 class InsightsSettings(BaseModel):
     """What the insights API needs: only the sentiment table."""
 
-    # Built on first use: each function validates one of these three, and unbuilt ones cost no cold start.
-    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore", defer_build=True)
+    model_config = SETTINGS_CONFIG
 
-    sentiment_table_name: str = Field(alias="SENTIMENT_TABLE_NAME", min_length=3, max_length=255)
+    sentiment_table_name: TableName
 
 
 class BacklogSettings(InsightsSettings):
     """What the backlog drain needs: the sentiment table and the turn records' retention."""
 
-    turn_retention_days: int = Field(default=90, alias="TURN_RETENTION_DAYS", ge=1, le=3650)
+    turn_retention_days: RetentionDays = 90
 
 
-class Settings(BacklogSettings):
-    """The code hook's settings."""
+class LayerSettings(BaseModel):
+    """What the layer around a code hook reads: the same variables whichever bot it wraps."""
 
-    deliveries_table_name: str = Field(alias="DELIVERIES_TABLE_NAME", min_length=3, max_length=255)
+    model_config = SETTINGS_CONFIG
+
+    # Without a sentiment table the layer still apologises and offers agents; it records nothing.
+    sentiment_table_name: str | None = Field(default=None, alias="SENTIMENT_TABLE_NAME", min_length=3, max_length=255)
+    turn_retention_days: RetentionDays = 90
     # Both thresholds apply to Lex's NEGATIVE score (0..1); a score equal to a threshold crosses it.
     response_threshold: float = Field(default=0.5, alias="RESPONSE_THRESHOLD", ge=0, le=1, allow_inf_nan=False)
     agent_handover_threshold: float = Field(
@@ -48,7 +59,7 @@ class Settings(BacklogSettings):
     tracing_enabled: bool = Field(default=False, alias="TRACING_ENABLED")
 
     @model_validator(mode="after")
-    def _handover_above_response(self) -> Settings:
+    def _handover_above_response(self) -> LayerSettings:
         if self.response_threshold >= self.agent_handover_threshold:
             raise ValueError(
                 f"RESPONSE_THRESHOLD ({self.response_threshold}) must be below "
@@ -57,28 +68,27 @@ class Settings(BacklogSettings):
         return self
 
 
-SettingsT = TypeVar("SettingsT", bound=InsightsSettings)
+SettingsT = TypeVar("SettingsT", bound=BaseModel)
 
 
 def load_settings(environ: Mapping[str, str], model: type[SettingsT]) -> SettingsT:
-    """Validate settings from an environment mapping; errors name the variable at fault."""
+    """Validate settings from an environment mapping; errors name the variable at fault.
+
+    A bot's own settings model (fields aliased to their variables) is read the same way.
+    """
     known = {field.alias for field in model.model_fields.values() if field.alias}
     # Empty values mean "not set" (SAM passes "" for blank parameters), so defaults apply.
     values = {name: value for name, value in environ.items() if name in known and value.strip() != ""}
     try:
         return model.model_validate(values)
     except ValidationError as error:
-        problems = []
-        for detail in error.errors():
-            setting = ".".join(str(part) for part in detail["loc"]) or "settings"
-            shown = f"={values[setting]!r}" if setting in values else ""
-            problems.append(f"{setting}{shown}: {detail['msg']}")
-        raise ConfigurationError("Invalid configuration: " + "; ".join(problems)) from None
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return load_settings(os.environ, Settings)
+        # Configuration, not customer input: the value at fault is shown, so the fix is obvious.
+        described = [
+            f"{problem.location or 'settings'}"
+            f"{f'={values[problem.location]!r}' if problem.location in values else ''}: {problem.message}"
+            for problem in problems(error)
+        ]
+        raise ConfigurationError("Invalid configuration: " + "; ".join(described)) from None
 
 
 @lru_cache(maxsize=1)

@@ -1,1 +1,1 @@
-"""Edges: the Lex wire formats and DynamoDB. The only code that knows keys, expressions and response shapes."""
+"""AWS edges: DynamoDB and SQS. The only code that imports boto3 and knows keys, expressions and item shapes."""

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from botocore.exceptions import BotoCoreError, ClientError
 
 from lexsentiment.adapters import sentiment_keys as keys
-from lexsentiment.adapters.dynamodb import TableAdapter, error_code
-from lexsentiment.domain.conversation_score import Shift
-from lexsentiment.models.insights import (
+from lexsentiment.adapters.aws import TableAdapter, error_code
+from lexsentiment.errors import StoreUnavailable
+from lexsentiment.insights.models import (
     ConversationDetail,
     ConversationSummary,
     DayTotals,
@@ -25,8 +25,8 @@ from lexsentiment.models.insights import (
     UserConversation,
     UserHistory,
 )
-from lexsentiment.models.sentiment import SentimentLabel
-from lexsentiment.ports import InsightsStoreUnavailable
+from lexsentiment.policy.conversation_score import Shift
+from lexsentiment.policy.sentiment import SentimentLabel
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef, QueryInputTypeDef
@@ -46,7 +46,7 @@ def _unavailable_on_aws_errors(method: Callable[P, R]) -> Callable[P, R]:
         try:
             return method(*args, **kwargs)
         except (ClientError, BotoCoreError) as error:
-            raise InsightsStoreUnavailable(error_code(error)) from error
+            raise StoreUnavailable(error_code(error)) from error
 
     return wrapper
 

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from lexsentiment.adapters.dynamodb import error_code, tight_config
-from lexsentiment.domain.recording import TurnRecord
-from lexsentiment.models.turn_record_message import TurnRecordMessage
-from lexsentiment.ports import RecordOutcome, RecordResult
+from lexsentiment.adapters.aws import error_code, sqs_client
+from lexsentiment.recording.message import TurnRecordMessage
+from lexsentiment.recording.record import RecordOutcome, RecordResult, TurnRecord
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
-
-
-@lru_cache(maxsize=1)
-def sqs_client() -> SQSClient:
-    """Built on first use (only when the table has failed), with the same tight budget as DynamoDB."""
-    import boto3
-
-    return boto3.session.Session().client("sqs", config=tight_config())
 
 
 class SqsSentimentBacklog:

@@ -11,7 +11,8 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
-from lexsentiment.domain.conversation_score import Shift
+from lexsentiment.errors import problems
+from lexsentiment.policy.conversation_score import Shift
 
 MAX_RANGE_DAYS = 366
 DEFAULT_RANGE_DAYS = 7
@@ -24,6 +25,8 @@ _CURSOR = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)#(.+)$")
 
 
 QueryT = TypeVar("QueryT", bound=BaseModel)
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(9999, 1, 1)
 
 
 class InvalidQuery(ValueError):
@@ -33,8 +36,9 @@ class InvalidQuery(ValueError):
 class DateRange(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
 
-    first: date | None = Field(default=None, alias="from")
-    last: date | None = Field(default=None, alias="to")
+    # Bounded so that the defaults a range fills in (a week either side) stay valid dates.
+    first: date | None = Field(default=None, alias="from", ge=EARLIEST_DAY, le=LATEST_DAY)
+    last: date | None = Field(default=None, alias="to", ge=EARLIEST_DAY, le=LATEST_DAY)
 
     @model_validator(mode="after")
     def _ordered_and_bounded(self) -> DateRange:
@@ -73,12 +77,9 @@ def parse_query(model: type[QueryT], parameters: dict[str, str] | None) -> Query
 
 def _explain(error: ValidationError) -> str:
     parts = []
-    for detail in error.errors(include_url=False, include_input=False):
-        where = ".".join(str(part) for part in detail["loc"])
-        message = detail["msg"].removeprefix("Value error, ")
-        if detail["type"] == "extra_forbidden":
-            message = "is not a known parameter"
-        parts.append(f"{where}: {message}" if where else message)
+    for problem in problems(error):
+        message = "is not a known parameter" if problem.kind == "extra_forbidden" else problem.message
+        parts.append(f"{problem.location}: {message}" if problem.location else message)
     return "; ".join(parts)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from lexsentiment.models.insights import (
+from lexsentiment.insights.models import (
     ConversationDetail,
     ConversationSummary,
     DayTotals,

@@ -1,0 +1,1 @@
+"""DeliveryBot, the reference bot on the sentiment layer: its dialogue per intent and its deliveries."""

@@ -1,0 +1,59 @@
+"""The deliveries table (DynamoDB): the only DeliveryBot code that knows its item shape.
+
+It uses the layer's DynamoDB client, so the bot's look-ups share the layer's short timeouts.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from deliverybot.deliveries import Delivery
+from lexsentiment.adapters.aws import TableAdapter, error_code
+from lexsentiment.errors import StoreUnavailable
+
+
+class DynamoDbDeliveryRepository(TableAdapter):
+    def find(self, tracking_number: str) -> Delivery | None:
+        try:
+            response = self.client.get_item(
+                TableName=self._table_name,
+                Key={"trackingNumber": {"S": tracking_number}},
+                ProjectionExpression="trackingNumber, deliveryDate, deliveryAddress",
+            )
+        except (ClientError, BotoCoreError) as error:
+            raise StoreUnavailable(error_code(error)) from error
+        item = response.get("Item")
+        return _delivery(item) if item else None
+
+    def reschedule(self, tracking_number: str, new_date: date) -> Delivery | None:
+        try:
+            response = self.client.update_item(
+                TableName=self._table_name,
+                Key={"trackingNumber": {"S": tracking_number}},
+                UpdateExpression="SET deliveryDate = :date",
+                ConditionExpression="attribute_exists(trackingNumber)",
+                ExpressionAttributeValues={":date": {"S": new_date.isoformat()}},
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as error:
+            if error_code(error) == "ConditionalCheckFailedException":
+                return None
+            raise StoreUnavailable(error_code(error)) from error
+        except BotoCoreError as error:
+            raise StoreUnavailable(error_code(error)) from error
+        return _delivery(response.get("Attributes", {}))
+
+
+def _delivery(item: dict[str, Any]) -> Delivery:
+    try:
+        return Delivery(
+            tracking_number=item["trackingNumber"]["S"],
+            delivery_date=date.fromisoformat(item["deliveryDate"]["S"]),
+            delivery_address=item["deliveryAddress"]["S"],
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        # A broken item must not turn into an invented date for the customer.
+        raise StoreUnavailable("InvalidDeliveryItem") from error

@@ -1,0 +1,87 @@
+"""Everything DeliveryBot says, in one place so V1 and V2 say exactly the same thing.
+
+The apology, the agent offer and the transfer are the layer's words (its defaults), not DeliveryBot's.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from deliverybot.deliveries import Delivery
+
+ASK_TRACKING_NUMBER = "What is your tracking number?"
+OFFER_AGENT = "Would you like to speak to an agent?"
+CAPABILITIES = (
+    "I can tell you when your package will arrive, change its delivery date, or put you through to an agent. "
+    "What would you like to do?"
+)
+MALFORMED_TRACKING_NUMBER = (
+    "That doesn't look like a tracking number. It has 4 to 24 letters or digits, for example 21132. "
+    "What is your tracking number?"
+)
+ASK_NEW_DATE = "Which date would you like the delivery on?"
+LOOKUP_UNAVAILABLE = "I can't look up deliveries right now."
+CHANGE_UNAVAILABLE = "I can't change deliveries right now."
+SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side."
+NO_PROBLEM = "No problem."
+
+
+def spoken_date(day: date) -> str:
+    """'Friday, November 27', with no locale dependence (strftime would follow the process locale)."""
+    return f"{_WEEKDAYS[day.weekday()]}, {_MONTHS[day.month - 1]} {day.day}"
+
+
+def spoken_address(address: str) -> str:
+    """'home address' reads as 'your home address'; a street address is read as it is."""
+    return f"your {address}" if address.lower().endswith("address") else address
+
+
+def arrival(delivery: Delivery) -> str:
+    return (
+        f"Your package {delivery.tracking_number} will arrive on {spoken_date(delivery.delivery_date)} "
+        f"at {spoken_address(delivery.delivery_address)}."
+    )
+
+
+def rescheduled(delivery: Delivery) -> str:
+    return (
+        f"Done. Your package {delivery.tracking_number} will now arrive on "
+        f"{spoken_date(delivery.delivery_date)} at {spoken_address(delivery.delivery_address)}."
+    )
+
+
+def confirm_reschedule(tracking_number: str, new_date: date) -> str:
+    return f"Shall I move the delivery of package {tracking_number} to {spoken_date(new_date)}?"
+
+
+def not_found(tracking_number: str) -> str:
+    return (
+        f"I couldn't find a delivery with tracking number {tracking_number}. Please check the number and tell me again."
+    )
+
+
+def not_found_again(tracking_number: str) -> str:
+    return f"I still couldn't find a delivery with tracking number {tracking_number}. {OFFER_AGENT}"
+
+
+def date_out_of_window(first: date, last: date) -> str:
+    return f"I can move a delivery to any day from {spoken_date(first)} to {spoken_date(last)}. {ASK_NEW_DATE}"
+
+
+UNREADABLE_DATE = f"I didn't catch a date there. {ASK_NEW_DATE}"
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)

@@ -1,1 +1,0 @@
-"""Pure rules: no AWS, no Powertools, no clock, no I/O."""

@@ -1,0 +1,581 @@
+"""The sentiment layer around a team's Lex code hook: judge the feeling, let the handler do its job,
+apologise or offer an agent where the rules say so, hand over to Amazon Connect, remember the turn.
+
+A reader follows one turn in three calls: `SentimentLayer.__call__` -> `answer` -> `_apply_rules`.
+The layer never raises: a malformed event, a failing handler, a broken reply or a store outage
+each end in a valid Lex response and one log line naming the error type (never its message).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from aws_lambda_powertools.metrics import MetricUnit
+
+from lexsentiment.lex.events import MalformedEvent, parse_event, parsed_as, resumed
+from lexsentiment.lex.reply import DialogActionType, IntentState, Reply, render
+from lexsentiment.lex.response import (
+    HandlerResponse,
+    NotALexResponse,
+    already_apologises,
+    read_response,
+    with_prefix,
+    with_session_attributes,
+)
+from lexsentiment.lex.turn import ConfirmationState, InvocationSource, Turn
+from lexsentiment.memory import OWN_ATTRIBUTES, Attr, ConversationMemory, within_limit
+from lexsentiment.observability import logger, metrics
+from lexsentiment.policy import scale
+from lexsentiment.policy.assess import Decision, HandoverReason, Thresholds, assess, reassess
+from lexsentiment.policy.conversation_score import start_and_end
+from lexsentiment.recording.record import RecordOutcome, RecordResult, SentimentRecorder, TurnRecord, record_key
+from lexsentiment.sentiment_view import ReportedFailure, TurnSentiment, _current
+from lexsentiment.settings import LayerSettings, load_settings
+
+Handler = Callable[[dict[str, Any], Any], Any]
+
+# Lex's built-in fallback intent: what a turn without any intent is recorded under.
+NO_INTENT = "FallbackIntent"
+# Metric dimensions stay bounded for a bot we have never seen: an intent name is a dimension only
+# when it is spelled as Lex allows and is among the first MAX_INTENT_DIMENSIONS this container met
+# (Lex sends only the bot's own intents); everything else is counted under "Other".
+OTHER_INTENT = "Other"
+MAX_INTENT_DIMENSIONS = 100
+_LEX_INTENT_NAME = re.compile(r"^([0-9a-zA-Z][_-]?){1,100}$")
+RECOVERY_MARK = "sentiment_turn_record"
+RECORDING_METRICS = {
+    RecordOutcome.RECORDED: "SentimentRecorded",
+    RecordOutcome.DUPLICATE: "SentimentRecordDuplicates",
+    RecordOutcome.QUEUED: "SentimentRecordQueued",
+    RecordOutcome.LOGGED_FOR_RECOVERY: "SentimentRecordLoggedForRecovery",
+}
+
+
+@dataclass(frozen=True)  # no slots: sentiment_aware's keyword defaults read the class's own defaults
+class Wording:
+    """Everything the layer itself says; a bot passes its own through `sentiment_aware`."""
+
+    apology: str = "Apologies for the inconvenience."
+    agent_offer: str = "Would you like to speak to an agent?"
+    transfer_message: str = "I'm transferring you to an agent now."
+    sorry_message: str = "Sorry, something went wrong on my side. What would you like to do?"
+    # Said before the resumed intent's own reply when the customer turns the agent down...
+    no_problem: str = "No problem."
+    # ...or alone, when there was nothing to resume.
+    declined_message: str = "No problem. What else can I help you with?"
+
+
+@dataclass(frozen=True, slots=True)
+class LayerOptions:
+    handover_intent: str = "AgentHandover"
+    wording: Wording = field(default_factory=Wording)
+    # Intents whose replies go out as the handler wrote them (no apology, no offer); still recorded.
+    opt_out_intents: frozenset[str] = frozenset()
+    # The bot's intents, when known: the only metric dimensions (others count as "Other").
+    metric_intents: frozenset[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What goes back to Lex before the session attributes are settled."""
+
+    response: HandlerResponse
+    memory: ConversationMemory
+    handover_attributes: Mapping[str, str] = field(default_factory=dict)
+    handler_error: str | None = None
+    failure: ReportedFailure | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TurnOutcome:
+    """The final response plus what happened on the way, for logs, metrics and the turn record."""
+
+    response: dict[str, Any]
+    answer: Answer
+    sentiment: TurnSentiment
+    recording: RecordResult
+    repeated_hook: bool
+    apologised: bool
+
+    @property
+    def offered_agent(self) -> bool:
+        return self.answer.memory.agent_offer_reason is not None
+
+    @property
+    def handed_over(self) -> bool:
+        return bool(self.answer.handover_attributes)
+
+
+class SentimentLayer:
+    """One handler, its options, the thresholds and where turns are recorded (None: nowhere)."""
+
+    def __init__(
+        self,
+        handler: Handler,
+        options: LayerOptions,
+        thresholds: Thresholds,
+        recorder: SentimentRecorder | None,
+        clock: Callable[[], datetime],
+        *,
+        log_shape: bool = False,
+    ) -> None:
+        self._handler = handler
+        self._options = options
+        self._thresholds = thresholds
+        self._recorder = recorder
+        self._clock = clock
+        self._log_shape = log_shape
+        self._intent_dimensions: set[str] = set()
+
+    def __call__(self, event: Any, context: Any) -> dict[str, Any]:
+        try:
+            turn = parse_event(event)
+        except MalformedEvent as error:
+            logger.warning("malformed_event", extra={"lex_version": error.lex_version.value, "problem": error.problem})
+            metrics.add_metric(name="MalformedEvents", unit=MetricUnit.Count, value=1)
+            return render(self._sorry_reply(error.session_attributes), error.lex_version)
+        try:
+            outcome = self.answer(turn, event, context, self._clock())
+        except Exception as error:  # the last line of defence: Lex must get an answer, not a 424
+            logger.error("turn_failed", extra=_error_fields(error))
+            metrics.add_metric(name="TurnErrors", unit=MetricUnit.Count, value=1)
+            return render(self._sorry_reply(dict(turn.session_attributes)), turn.lex_version)
+        self._log(turn, outcome)
+        self._count(turn, outcome)
+        return outcome.response
+
+    def answer(self, turn: Turn, event: dict[str, Any], context: Any, now: datetime) -> TurnOutcome:
+        """One parsed turn to its outcome, without the log line and metrics (tests and tools read it)."""
+        logger.append_keys(
+            conversation_id=turn.conversation_id,
+            intent=turn.intent_name,
+            lex_version=turn.lex_version.value,
+            invocation_source=turn.invocation_source.value,
+        )
+        if self._log_shape:
+            _log_shape(turn)
+        before = ConversationMemory.from_attributes(turn.session_attributes)
+        # Lex calls the fulfilment hook for the same utterance after a dialog hook delegated: count it once.
+        repeated_hook = bool(turn.utterance_key) and before.delegated_turn_key == turn.utterance_key
+        score = scale.turn_score(turn.sentiment) if turn.sentiment is not None else None
+        judge = reassess if repeated_hook else assess
+        assessment = judge(
+            turn.sentiment, before.negative_turns, self._thresholds, agent_declined=before.agent_declined
+        )
+        memory = before if repeated_hook or score is None else before.with_scored_turn(score, now)
+        memory = replace(
+            memory,
+            negative_turns=assessment.negative_streak,
+            agent_declined=assessment.agent_declined,
+            delegated_turn_key=None,
+        )
+        sentiment = TurnSentiment(turn, assessment, score, memory)
+
+        if turn.intent_name == self._options.handover_intent:
+            answer = self._handover_intent(turn, event, context, sentiment, memory)
+        else:
+            answer = self._apply_rules(turn, sentiment, self._call_handler(event, turn, context, sentiment, memory))
+        response = with_session_attributes(answer.response, self._session_attributes(turn, answer))
+        outcome = TurnOutcome(
+            response=response,
+            answer=answer,
+            sentiment=sentiment,
+            recording=RecordResult(RecordOutcome.SKIPPED),
+            repeated_hook=repeated_hook,
+            apologised=already_apologises(response, turn.lex_version, self._options.wording.apology),
+        )
+        if score is None or turn.sentiment is None or repeated_hook or self._recorder is None:
+            return outcome
+        # Recording comes after the answer is settled: a failed write never changes what the customer hears.
+        record = self._turn_record(turn, outcome, before, memory, now)
+        return replace(outcome, recording=self._recorder.record(record))
+
+    def _call_handler(
+        self, event: dict[str, Any], turn: Turn, context: Any, sentiment: TurnSentiment, memory: ConversationMemory
+    ) -> Answer:
+        """The team's handler on this event; a raise or a reply Lex would reject becomes the sorry reply."""
+        token = _current.set(sentiment)
+        try:
+            with parsed_as(event, turn):
+                raw = self._handler(event, context)
+            response = read_response(raw, turn.lex_version)
+        except NotALexResponse as error:
+            logger.error("handler_reply_invalid", extra={"problem": error.problem})
+            return Answer(self._own(self._sorry_reply({}), turn), memory, handler_error=type(error).__name__)
+        except Exception as error:  # a broken handler must not cost the customer the call
+            logger.error("handler_failed", extra=_error_fields(error))
+            return Answer(self._own(self._sorry_reply({}), turn), memory, handler_error=type(error).__name__)
+        finally:
+            _current.reset(token)
+        return Answer(response, memory, failure=sentiment.failure)
+
+    def _apply_rules(self, turn: Turn, sentiment: TurnSentiment, answer: Answer) -> Answer:
+        """Apologise when upset; offer an agent in place of a question when very upset, after an upset
+        streak, or when the handler reports a failure; an answer (Close) beats an offer."""
+        response, failure = answer.response, answer.failure
+        memory = _without_offer(answer.memory)
+        if answer.handler_error or turn.intent_name in self._options.opt_out_intents:
+            return replace(answer, memory=memory)
+        wording = self._options.wording
+        if response.action is DialogActionType.CONFIRM_INTENT and response.intent_name == self._options.handover_intent:
+            # The handler offered an agent itself, in its own words.
+            reason = failure.reason if failure else HandoverReason.HANDLER_OFFER.value
+            memory = self._offer_memory(memory, turn, response, reason, failure)
+        elif response.asks and (sentiment.decision is Decision.OFFER_AGENT or failure is not None):
+            reason = failure.reason if failure else (sentiment.reason or HandoverReason.NEGATIVE_SENTIMENT).value
+            offer = Reply(
+                action=DialogActionType.CONFIRM_INTENT,
+                session_attributes={},
+                message=f"{wording.apology} {wording.agent_offer}",
+                intent_name=self._options.handover_intent,
+                intent_state=IntentState.IN_PROGRESS,
+            )
+            return replace(
+                answer,
+                response=self._own(offer, turn),
+                memory=self._offer_memory(memory, turn, response, reason, failure),
+            )
+        if response.action is DialogActionType.DELEGATE and turn.invocation_source is InvocationSource.DIALOG_CODE_HOOK:
+            memory = replace(memory, delegated_turn_key=turn.utterance_key or None)
+        if sentiment.upset and not already_apologises(response.raw, turn.lex_version, wording.apology):
+            response = replace(response, raw=with_prefix(dict(response.raw), turn.lex_version, wording.apology))
+        return replace(answer, response=response, memory=memory)
+
+    def _offer_memory(
+        self,
+        memory: ConversationMemory,
+        turn: Turn,
+        response: HandlerResponse,
+        reason: str,
+        failure: ReportedFailure | None,
+    ) -> ConversationMemory:
+        """Remember why the offer was made and what it interrupted, so a "no" can resume it."""
+        # The handler's own offer interrupts the event's intent; an offer in place of a reply interrupts
+        # the intent that reply was working on (an ElicitIntent names none: nothing to resume).
+        own_offer = response.intent_name == self._options.handover_intent
+        intent = turn.intent_name if own_offer else response.intent_name
+        if intent is None and response.action is DialogActionType.DELEGATE:
+            intent = turn.intent_name  # a V1 Delegate carries slots but no intent name: it goes on with the event's
+        slots: dict[str, str | None] = (
+            {name: value.interpreted if value else None for name, value in turn.slots.items()}
+            if own_offer
+            else dict(response.slots)
+        )
+        if failure is not None and failure.slot in slots:
+            slots[failure.slot] = None  # the value that failed is asked for again, not retried
+        return replace(
+            memory,
+            agent_offer_reason=reason,
+            interrupted_intent=intent or None,
+            interrupted_slots=slots if intent else {},
+        )
+
+    def _handover_intent(
+        self, turn: Turn, event: dict[str, Any], context: Any, sentiment: TurnSentiment, memory: ConversationMemory
+    ) -> Answer:
+        """The handover intent is the layer's: a yes (or a direct request) hands over, a no resumes."""
+        if turn.confirmation_state is ConfirmationState.DENIED:
+            return self._declined(turn, event, context, sentiment, memory)
+        offered = memory.agent_offer_reason
+        confirmed = turn.confirmation_state is ConfirmationState.CONFIRMED and offered is not None
+        reason = offered if confirmed and offered else HandoverReason.CUSTOMER_REQUEST.value
+        handover_attributes = {
+            Attr.HANDOVER: "true",
+            Attr.HANDOVER_REASON: reason,
+            Attr.HANDOVER_INTENT: memory.interrupted_intent or self._options.handover_intent,
+            Attr.HANDOVER_SENTIMENT_SCORE: scale.shown(sentiment.turn_score),
+            Attr.CONVERSATION_SENTIMENT_SCORE: scale.shown(sentiment.conversation_score),
+        }
+        close = Reply(
+            action=DialogActionType.CLOSE,
+            session_attributes={},
+            message=self._options.wording.transfer_message,
+            intent_name=self._options.handover_intent,
+            intent_state=IntentState.FULFILLED,
+        )
+        memory = replace(_without_offer(memory), negative_turns=0)
+        return Answer(self._own(close, turn), memory, handover_attributes=handover_attributes)
+
+    def _declined(
+        self, turn: Turn, event: dict[str, Any], context: Any, sentiment: TurnSentiment, memory: ConversationMemory
+    ) -> Answer:
+        """The customer said no: carry on where we were, and do not ask again until there is a new cause."""
+        wording = self._options.wording
+        interrupted, slots = memory.interrupted_intent, memory.interrupted_slots
+        memory = replace(_without_offer(memory), agent_declined=True, negative_turns=0)
+        if not interrupted or interrupted == self._options.handover_intent:
+            nothing_to_resume = Reply(DialogActionType.ELICIT_INTENT, {}, message=wording.declined_message)
+            return Answer(self._own(nothing_to_resume, turn), memory)
+        resumed_event, resumed_turn = resumed(event, turn, interrupted, slots)
+        view = sentiment.resumed_as(resumed_turn)
+        answer = self._call_handler(resumed_event, resumed_turn, context, view, memory)
+        if answer.handler_error:
+            return answer
+        response = answer.response
+        if response.action is DialogActionType.DELEGATE:
+            memory = replace(memory, delegated_turn_key=turn.utterance_key or None)
+        raw = with_prefix(dict(response.raw), turn.lex_version, wording.no_problem)
+        # Never a second offer in the same breath: the resumed reply goes out as the handler wrote it.
+        return Answer(replace(response, raw=raw), memory)
+
+    def _session_attributes(self, turn: Turn, answer: Answer) -> dict[str, str]:
+        """The caller's attributes, the handler's over them, then the layer's own (which nobody else may set).
+
+        Lex replaces the stored map with the one returned, so the caller's keys are always sent
+        back; a handler removes one of its keys by setting it to "".
+        """
+        handler_attributes = answer.response.session_attributes or {}
+        attributes = {key: value for key, value in turn.session_attributes.items() if key not in OWN_ATTRIBUTES}
+        for key, value in handler_attributes.items():
+            if key in OWN_ATTRIBUTES:
+                continue
+            if value == "":
+                attributes.pop(key, None)
+            else:
+                attributes[key] = value
+        attributes.update((key, value) for key, value in answer.memory.to_attributes().items() if value)
+        attributes.update(answer.handover_attributes)
+        return within_limit(attributes)
+
+    def _turn_record(
+        self, turn: Turn, outcome: TurnOutcome, before: ConversationMemory, memory: ConversationMemory, now: datetime
+    ) -> TurnRecord:
+        """`before`: the memory the turn arrived with; `memory`: with this turn scored."""
+        assert turn.sentiment is not None and outcome.sentiment.turn_score is not None
+        portions = start_and_end(memory.first_scores, memory.recent_scores, memory.scored_turns)
+        return TurnRecord(
+            conversation_id=turn.conversation_id,
+            user_id=turn.user_id,
+            record_key=record_key(turn.utterance_key, turn.utterance_key_from_lex, before.scored_turns),
+            turn_index=before.scored_turns,
+            recorded_at=now,
+            intent_name=turn.intent_name or NO_INTENT,
+            bot=turn.bot,
+            lex_version=turn.lex_version,
+            sentiment=turn.sentiment,
+            score=outcome.sentiment.turn_score,
+            decision=outcome.sentiment.decision,
+            apologised=outcome.apologised,
+            handed_over=outcome.handed_over,
+            started_at=memory.started_at or now,
+            start_score=portions.start,
+            end_score=portions.end,
+            shift=portions.shift,
+        )
+
+    def _own(self, reply: Reply, turn: Turn) -> HandlerResponse:
+        """A reply the layer built, in the event's format, as if a handler had returned it."""
+        return HandlerResponse(
+            lex_version=turn.lex_version,
+            raw=render(reply, turn.lex_version),
+            action=reply.action,
+            intent_name=reply.intent_name,
+            slots={name: value.interpreted if value else None for name, value in reply.slots.items()},
+            session_attributes=None,
+            has_message=bool(reply.message),
+        )
+
+    def _sorry_reply(self, session_attributes: dict[str, str]) -> Reply:
+        """What an unreadable event, a failed handler or an unexpected error gets: a fresh question."""
+        return Reply(DialogActionType.ELICIT_INTENT, session_attributes, message=self._options.wording.sorry_message)
+
+    def _log(self, turn: Turn, outcome: TurnOutcome) -> None:
+        if turn.sentiment_unreadable:
+            logger.warning("sentiment_unreadable")
+        recording = outcome.recording
+        if recording.outcome is RecordOutcome.QUEUED:
+            logger.warning("sentiment_record_queued", extra={"error_code": recording.cause})
+        elif recording.outcome is RecordOutcome.LOGGED_FOR_RECOVERY:
+            # The one copy of this turn's record: `python -m local.recover` re-imports such lines.
+            logger.error(
+                "sentiment_record_recovery",
+                extra={
+                    "recovery": RECOVERY_MARK,
+                    "error_code": recording.cause,
+                    "record": json.loads(recording.recovery or "{}"),
+                },
+            )
+        sentiment, answer = outcome.sentiment, outcome.answer
+        logger.info(
+            "turn_handled",
+            extra={
+                "sentiment": turn.sentiment.label.value if turn.sentiment else "unknown",
+                "negative_score": round(turn.sentiment.negative, 4) if turn.sentiment else None,
+                "turn_score": round(sentiment.turn_score, 2) if sentiment.turn_score is not None else None,
+                "decision": sentiment.decision.value,
+                "handover_reason": answer.handover_attributes.get(Attr.HANDOVER_REASON),
+                "offer_reason": answer.memory.agent_offer_reason,
+                "reported_failure": answer.failure.reason if answer.failure else None,
+                "handler_error": answer.handler_error,
+                "dialog_action": answer.response.action.value,
+                "reply_intent": answer.response.intent_name,
+                "recording": recording.outcome.value,
+                "repeated_hook": outcome.repeated_hook,
+            },
+        )
+
+    def _count(self, turn: Turn, outcome: TurnOutcome) -> None:
+        metrics.add_dimension(name="intent", value=self._intent_dimension(turn.intent_name or NO_INTENT))
+        metrics.add_metric(name="Turns", unit=MetricUnit.Count, value=1)
+        answer = outcome.answer
+        for happened, name in (
+            (outcome.apologised, "Apologies"),
+            (outcome.offered_agent, "AgentOffers"),
+            (outcome.handed_over, "Handovers"),
+            (answer.failure is not None, "HandlerReportedFailures"),
+            (answer.handler_error is not None, "HandlerErrors"),
+        ):
+            if happened:
+                metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+        recording_metric = RECORDING_METRICS.get(outcome.recording.outcome)
+        if recording_metric:
+            metrics.add_metric(name=recording_metric, unit=MetricUnit.Count, value=1)
+
+    def _intent_dimension(self, intent: str) -> str:
+        known = self._options.metric_intents
+        if known is not None:
+            return intent if intent in known else OTHER_INTENT
+        if intent in self._intent_dimensions:
+            return intent
+        if _LEX_INTENT_NAME.match(intent) and len(self._intent_dimensions) < MAX_INTENT_DIMENSIONS:
+            self._intent_dimensions.add(intent)
+            return intent
+        return OTHER_INTENT
+
+
+def _without_offer(memory: ConversationMemory) -> ConversationMemory:
+    """An offer waits for the very next turn only: any other reply forgets it."""
+    return replace(memory, agent_offer_reason=None, interrupted_intent=None, interrupted_slots={})
+
+
+def _error_fields(error: BaseException) -> dict[str, str]:
+    """The error's type and where it was raised: never its message, which can carry customer input."""
+    fields = {"error_type": type(error).__name__}
+    trace = error.__traceback__
+    while trace is not None and trace.tb_next is not None:
+        trace = trace.tb_next
+    if trace is not None:
+        code = trace.tb_frame.f_code
+        fields["error_location"] = f"{code.co_filename.rsplit('/', 1)[-1]}:{trace.tb_lineno} in {code.co_name}"
+    return fields
+
+
+def redacted_shape(text: str) -> str:
+    """'Where is 21132?' -> 'Aaaaa aa #####?': letters become a/A, digits #, the rest stays; at most 80 characters."""
+    shape = "".join("#" if c.isdigit() else ("A" if c.isupper() else "a") if c.isalpha() else c for c in text[:80])
+    return shape + ("…" if len(text) > 80 else "")
+
+
+def _log_shape(turn: Turn) -> None:
+    # Redacted on purpose: enough to debug parsing (lengths, which slots, what kind of characters).
+    logger.info(
+        "turn_shape",
+        extra={
+            "transcript_shape": redacted_shape(turn.input_transcript),
+            "slot_shapes": {
+                name: redacted_shape(value.original) if value else None for name, value in turn.slots.items()
+            },
+        },
+    )
+
+
+def sentiment_aware(
+    handler: Handler | None = None,
+    *,
+    handover_intent: str = "AgentHandover",
+    apology: str = Wording.apology,
+    agent_offer: str = Wording.agent_offer,
+    transfer_message: str = Wording.transfer_message,
+    sorry_message: str = Wording.sorry_message,
+    no_problem: str = Wording.no_problem,
+    declined_message: str = Wording.declined_message,
+    opt_out_intents: Collection[str] = (),
+    metric_intents: Collection[str] | None = None,
+    settings: LayerSettings | None = None,
+    recorder: SentimentRecorder | None | Literal["from-settings"] = "from-settings",
+    clock: Callable[[], datetime] | None = None,
+) -> Any:
+    """Wrap a Lex code hook (V2 or V1) in the sentiment layer; usable bare or with keyword arguments.
+
+    Settings are read here, at import, on purpose: a bad threshold stops the function at start-up
+    with a message naming the variable, instead of failing customers one call at a time.
+    `settings`, `recorder` and `clock` exist for tests and local tools; a deployed bot leaves them out.
+    """
+    layer_settings = settings or load_settings(os.environ, LayerSettings)
+    options = LayerOptions(
+        handover_intent=handover_intent,
+        wording=Wording(apology, agent_offer, transfer_message, sorry_message, no_problem, declined_message),
+        opt_out_intents=frozenset(opt_out_intents),
+        metric_intents=frozenset(metric_intents) if metric_intents is not None else None,
+    )
+    thresholds = Thresholds(
+        response=layer_settings.response_threshold,
+        handover=layer_settings.agent_handover_threshold,
+        negative_turns_before_handover=layer_settings.negative_turns_before_handover,
+    )
+    turn_recorder = recorder_from(layer_settings) if recorder == "from-settings" else recorder
+
+    def wrap(team_handler: Handler) -> SentimentAwareHandler:
+        layer = SentimentLayer(
+            team_handler,
+            options,
+            thresholds,
+            turn_recorder,
+            clock or _utc_now,
+            log_shape=layer_settings.log_conversation_shape,
+        )
+
+        @logger.inject_lambda_context(log_event=False, clear_state=True)
+        @metrics.log_metrics
+        def code_hook(event: dict[str, Any], context: Any) -> dict[str, Any]:
+            return layer(event, context)
+
+        if layer_settings.tracing_enabled:
+            # Imported only when switched on: the X-Ray SDK adds measurable cold-start time.
+            from aws_lambda_powertools import Tracer
+
+            code_hook = Tracer().capture_lambda_handler(code_hook, capture_response=False)
+
+        return SentimentAwareHandler(team_handler, layer, code_hook)
+
+    return wrap(handler) if handler is not None else wrap
+
+
+class SentimentAwareHandler:
+    """What `sentiment_aware` returns: the Lambda handler, carrying the layer and the team's own handler."""
+
+    def __init__(self, handler: Handler, layer: SentimentLayer, code_hook: Callable[..., dict[str, Any]]) -> None:
+        functools.update_wrapper(self, handler)
+        self.__wrapped__ = handler  # the team's handler, undecorated (for its own unit tests)
+        self.sentiment_layer = layer  # the layer without Powertools' Lambda context (for tests and tools)
+        self._code_hook = code_hook
+
+    def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return self._code_hook(event, context)
+
+
+def recorder_from(settings: LayerSettings) -> SentimentRecorder | None:
+    """The durable DynamoDB recorder the settings name, or None (said once) when there is no sentiment table."""
+    if not settings.sentiment_table_name:
+        logger.warning("sentiment_recording_off", extra={"missing_setting": "SENTIMENT_TABLE_NAME"})
+        return None
+    from lexsentiment.adapters.sentiment_table import DynamoDbSentimentRecorder
+    from lexsentiment.adapters.sqs_backlog import SqsSentimentBacklog
+    from lexsentiment.recording.durable import DurableSentimentRecorder
+
+    queue_url = settings.sentiment_backlog_queue_url
+    return DurableSentimentRecorder(
+        table=DynamoDbSentimentRecorder(settings.sentiment_table_name, timedelta(days=settings.turn_retention_days)),
+        backlog=SqsSentimentBacklog(queue_url) if queue_url else None,
+    )
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)

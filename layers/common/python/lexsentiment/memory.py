@@ -1,0 +1,185 @@
+"""What the layer remembers between turns, kept in Lex session attributes (strings only).
+
+Lex replaces the stored attribute map with the one we return, so every reply carries the
+caller's attributes plus these. Unreadable values (a client may have written anything) fall
+back to defaults instead of failing the turn.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from lexsentiment.policy.conversation_score import MAX_PORTION_TURNS
+
+
+class Attr:
+    NEGATIVE_TURNS = "negativeTurns"
+    SCORED_TURNS = "scoredTurns"
+    SCORE_SUM = "sentimentScoreSum"
+    FIRST_SCORES = "firstTurnScores"
+    RECENT_SCORES = "recentTurnScores"
+    STARTED_AT = "conversationStartedAt"
+    AGENT_OFFER_REASON = "agentOfferReason"
+    AGENT_DECLINED = "agentOfferDeclined"
+    INTERRUPTED_INTENT = "interruptedIntent"
+    INTERRUPTED_SLOTS = "interruptedSlots"
+    DELEGATED_TURN = "delegatedTurnKey"
+    # Read by the Amazon Connect flow after the bot closes.
+    HANDOVER = "handover"
+    HANDOVER_REASON = "handoverReason"
+    HANDOVER_INTENT = "handoverIntent"
+    HANDOVER_SENTIMENT_SCORE = "handoverSentimentScore"
+    CONVERSATION_SENTIMENT_SCORE = "conversationSentimentScore"
+
+
+OWN_ATTRIBUTES = frozenset(value for name, value in vars(Attr).items() if not name.startswith("_"))
+# Lex keeps at most 12 KB of session attributes. When the caller's own attributes leave too little
+# room, ours are dropped in this order (losing only analytics precision); the caller's never are.
+SESSION_ATTRIBUTES_LIMIT = 12_000
+EXPENDABLE_ATTRIBUTES = (
+    Attr.RECENT_SCORES,
+    Attr.FIRST_SCORES,
+    Attr.STARTED_AT,
+    Attr.INTERRUPTED_SLOTS,
+    Attr.SCORE_SUM,
+    Attr.SCORED_TURNS,
+)
+
+
+def attributes_size(attributes: Mapping[str, str]) -> int:
+    """Bytes of the map as JSON (escapes included): the conservative reading of Lex's limit."""
+    return len(json.dumps(attributes, ensure_ascii=False).encode())
+
+
+def within_limit(attributes: dict[str, str]) -> dict[str, str]:
+    """The attributes, with our expendable ones dropped until the map fits Lex's limit (if it can)."""
+    fitted = dict(attributes)
+    for name in EXPENDABLE_ATTRIBUTES:
+        if attributes_size(fitted) <= SESSION_ATTRIBUTES_LIMIT:
+            break
+        fitted.pop(name, None)
+    return fitted
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationMemory:
+    negative_turns: int = 0
+    scored_turns: int = 0
+    score_sum: float = 0.0
+    # The first and the latest few turn scores: enough for the start and end portions.
+    first_scores: tuple[float, ...] = ()
+    recent_scores: tuple[float, ...] = ()
+    started_at: datetime | None = None
+    # Set while an agent offer waits for its yes or no: why it was made, and what it interrupted.
+    agent_offer_reason: str | None = None
+    agent_declined: bool = False
+    interrupted_intent: str | None = None
+    interrupted_slots: dict[str, str | None] = field(default_factory=dict)
+    delegated_turn_key: str | None = None
+
+    @classmethod
+    def from_attributes(cls, attributes: Mapping[str, str]) -> ConversationMemory:
+        return cls(
+            negative_turns=_count(attributes.get(Attr.NEGATIVE_TURNS)),
+            scored_turns=_count(attributes.get(Attr.SCORED_TURNS)),
+            score_sum=_number(attributes.get(Attr.SCORE_SUM)) or 0.0,
+            first_scores=_scores(attributes.get(Attr.FIRST_SCORES)),
+            recent_scores=_scores(attributes.get(Attr.RECENT_SCORES)),
+            started_at=_moment(attributes.get(Attr.STARTED_AT)),
+            agent_offer_reason=_reason(attributes.get(Attr.AGENT_OFFER_REASON)),
+            agent_declined=attributes.get(Attr.AGENT_DECLINED) == "true",
+            interrupted_intent=attributes.get(Attr.INTERRUPTED_INTENT) or None,
+            interrupted_slots=_slot_map(attributes.get(Attr.INTERRUPTED_SLOTS)),
+            delegated_turn_key=attributes.get(Attr.DELEGATED_TURN) or None,
+        )
+
+    def with_scored_turn(self, score: float, now: datetime) -> ConversationMemory:
+        first_scores = self.first_scores
+        if len(first_scores) < MAX_PORTION_TURNS and self.scored_turns < MAX_PORTION_TURNS:
+            first_scores = (*first_scores, score)
+        return replace(
+            self,
+            scored_turns=self.scored_turns + 1,
+            score_sum=self.score_sum + score,
+            first_scores=first_scores,
+            recent_scores=(*self.recent_scores, score)[-MAX_PORTION_TURNS:],
+            started_at=self.started_at or now,
+        )
+
+    def to_attributes(self) -> dict[str, str]:
+        """Our keys only; an empty value means the key is dropped from the session."""
+        return {
+            Attr.NEGATIVE_TURNS: str(self.negative_turns),
+            Attr.SCORED_TURNS: str(self.scored_turns),
+            Attr.SCORE_SUM: f"{self.score_sum:.4f}" if self.scored_turns else "",
+            Attr.FIRST_SCORES: ",".join(f"{score:.4f}" for score in self.first_scores),
+            Attr.RECENT_SCORES: ",".join(f"{score:.4f}" for score in self.recent_scores),
+            Attr.STARTED_AT: self.started_at.isoformat(timespec="milliseconds") if self.started_at else "",
+            Attr.AGENT_OFFER_REASON: self.agent_offer_reason or "",
+            Attr.AGENT_DECLINED: "true" if self.agent_declined else "",
+            Attr.INTERRUPTED_INTENT: self.interrupted_intent or "",
+            Attr.INTERRUPTED_SLOTS: json.dumps(self.interrupted_slots, sort_keys=True)
+            if self.interrupted_intent
+            else "",
+            Attr.DELEGATED_TURN: self.delegated_turn_key or "",
+        }
+
+
+def _count(value: str | None) -> int:
+    try:
+        number = int(value or 0)
+    except ValueError:
+        return 0
+    return min(max(number, 0), 10_000)
+
+
+def _number(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _scores(value: str | None) -> tuple[float, ...]:
+    if not value:
+        return ()
+    numbers = tuple(_number(part) for part in value.split(",")[:MAX_PORTION_TURNS])
+    return tuple(number for number in numbers if number is not None and -5.0 <= number <= 5.0)
+
+
+def _moment(value: str | None) -> datetime | None:
+    if not value or len(value) > 40:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+# A hand-over reason is a short snake_case word: the layer's own, or one a handler reported.
+REASON_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+def _reason(value: str | None) -> str | None:
+    return value if value and REASON_PATTERN.match(value) else None
+
+
+def _slot_map(value: str | None) -> dict[str, str | None]:
+    if not value:
+        return {}
+    try:
+        decoded = json.loads(value)
+    except ValueError:
+        return {}
+    if not isinstance(decoded, dict):
+        return {}
+    return {str(name): slot if isinstance(slot, str) else None for name, slot in decoded.items()}
