@@ -14,7 +14,7 @@ AUDIT_VENV := .venv-audit
 AUDIT_STAMP := $(AUDIT_VENV)/.installed
 EVENT ?= events/lexv2/check-delivery-status-upset.json
 BACKEND ?= embedded
-export PYTHONPATH := layers/common/python:functions/delivery_bot:.
+export PYTHONPATH := layers/common/python:functions/delivery_bot:.:examples/booktrip/src
 
 .PHONY: bench install invoke seed report local-reset chat demo replay recover test unit integration lint typecheck check format flow validate build deploy audit clean
 
@@ -70,7 +70,7 @@ test: install lint typecheck validate build
 	$(BIN)/python -m pytest --numprocesses auto
 
 unit: install
-	$(BIN)/python -m pytest tests/unit
+	$(BIN)/python -m pytest tests/unit examples/booktrip/tests
 
 integration: install
 	$(BIN)/python -m pytest tests/integration
@@ -78,6 +78,7 @@ integration: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: install
 	$(BIN)/mypy
@@ -100,8 +101,9 @@ $(SAM_STAMP): requirements-sam.txt
 	@touch $(SAM_STAMP)
 
 validate: $(SAM_STAMP)
-	$(SAM_VENV)/bin/cfn-lint template.yaml
+	$(SAM_VENV)/bin/cfn-lint template.yaml examples/booktrip/template.yaml
 	$(SAM) validate --lint
+	$(SAM) validate --lint --template-file examples/booktrip/template.yaml
 
 build: $(SAM_STAMP)
 	$(SAM) build

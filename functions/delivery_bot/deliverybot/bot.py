@@ -11,7 +11,7 @@ from deliverybot.deliveries import DeliveryRepository
 from deliverybot.intents import answer
 from deliverybot.intents.common import AGENT_HANDOVER, INTENTS, BotTurn
 from lexsentiment import sentiment_aware
-from lexsentiment.layer import SentimentAwareHandler
+from lexsentiment.decorator import SentimentAwareHandler
 from lexsentiment.lex.events import read_turn
 from lexsentiment.lex.reply import render
 

@@ -17,14 +17,14 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from lexsentiment.layer import sentiment_aware
+    from lexsentiment.decorator import sentiment_aware
     from lexsentiment.policy.assess import Decision, HandoverReason
     from lexsentiment.sentiment_view import TurnSentiment, turn_sentiment
 
 __all__ = ["Decision", "HandoverReason", "TurnSentiment", "sentiment_aware", "turn_sentiment"]
 
 _HOMES = {
-    "sentiment_aware": "lexsentiment.layer",
+    "sentiment_aware": "lexsentiment.decorator",
     "turn_sentiment": "lexsentiment.sentiment_view",
     "TurnSentiment": "lexsentiment.sentiment_view",
     "Decision": "lexsentiment.policy.assess",

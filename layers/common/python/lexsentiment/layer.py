@@ -8,14 +8,12 @@ each end in a valid Lex response and one log line naming the error type (never i
 
 from __future__ import annotations
 
-import functools
 import json
-import os
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from datetime import datetime
+from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
@@ -37,7 +35,6 @@ from lexsentiment.policy.assess import Decision, HandoverReason, Thresholds, ass
 from lexsentiment.policy.conversation_score import start_and_end
 from lexsentiment.recording.record import RecordOutcome, RecordResult, SentimentRecorder, TurnRecord, record_key
 from lexsentiment.sentiment_view import ReportedFailure, TurnSentiment, _current
-from lexsentiment.settings import LayerSettings, load_settings
 
 Handler = Callable[[dict[str, Any], Any], Any]
 
@@ -484,98 +481,3 @@ def _log_shape(turn: Turn) -> None:
             },
         },
     )
-
-
-def sentiment_aware(
-    handler: Handler | None = None,
-    *,
-    handover_intent: str = "AgentHandover",
-    apology: str = Wording.apology,
-    agent_offer: str = Wording.agent_offer,
-    transfer_message: str = Wording.transfer_message,
-    sorry_message: str = Wording.sorry_message,
-    no_problem: str = Wording.no_problem,
-    declined_message: str = Wording.declined_message,
-    opt_out_intents: Collection[str] = (),
-    metric_intents: Collection[str] | None = None,
-    settings: LayerSettings | None = None,
-    recorder: SentimentRecorder | None | Literal["from-settings"] = "from-settings",
-    clock: Callable[[], datetime] | None = None,
-) -> Any:
-    """Wrap a Lex code hook (V2 or V1) in the sentiment layer; usable bare or with keyword arguments.
-
-    Settings are read here, at import, on purpose: a bad threshold stops the function at start-up
-    with a message naming the variable, instead of failing customers one call at a time.
-    `settings`, `recorder` and `clock` exist for tests and local tools; a deployed bot leaves them out.
-    """
-    layer_settings = settings or load_settings(os.environ, LayerSettings)
-    options = LayerOptions(
-        handover_intent=handover_intent,
-        wording=Wording(apology, agent_offer, transfer_message, sorry_message, no_problem, declined_message),
-        opt_out_intents=frozenset(opt_out_intents),
-        metric_intents=frozenset(metric_intents) if metric_intents is not None else None,
-    )
-    thresholds = Thresholds(
-        response=layer_settings.response_threshold,
-        handover=layer_settings.agent_handover_threshold,
-        negative_turns_before_handover=layer_settings.negative_turns_before_handover,
-    )
-    turn_recorder = recorder_from(layer_settings) if recorder == "from-settings" else recorder
-
-    def wrap(team_handler: Handler) -> SentimentAwareHandler:
-        layer = SentimentLayer(
-            team_handler,
-            options,
-            thresholds,
-            turn_recorder,
-            clock or _utc_now,
-            log_shape=layer_settings.log_conversation_shape,
-        )
-
-        @logger.inject_lambda_context(log_event=False, clear_state=True)
-        @metrics.log_metrics
-        def code_hook(event: dict[str, Any], context: Any) -> dict[str, Any]:
-            return layer(event, context)
-
-        if layer_settings.tracing_enabled:
-            # Imported only when switched on: the X-Ray SDK adds measurable cold-start time.
-            from aws_lambda_powertools import Tracer
-
-            code_hook = Tracer().capture_lambda_handler(code_hook, capture_response=False)
-
-        return SentimentAwareHandler(team_handler, layer, code_hook)
-
-    return wrap(handler) if handler is not None else wrap
-
-
-class SentimentAwareHandler:
-    """What `sentiment_aware` returns: the Lambda handler, carrying the layer and the team's own handler."""
-
-    def __init__(self, handler: Handler, layer: SentimentLayer, code_hook: Callable[..., dict[str, Any]]) -> None:
-        functools.update_wrapper(self, handler)
-        self.__wrapped__ = handler  # the team's handler, undecorated (for its own unit tests)
-        self.sentiment_layer = layer  # the layer without Powertools' Lambda context (for tests and tools)
-        self._code_hook = code_hook
-
-    def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
-        return self._code_hook(event, context)
-
-
-def recorder_from(settings: LayerSettings) -> SentimentRecorder | None:
-    """The durable DynamoDB recorder the settings name, or None (said once) when there is no sentiment table."""
-    if not settings.sentiment_table_name:
-        logger.warning("sentiment_recording_off", extra={"missing_setting": "SENTIMENT_TABLE_NAME"})
-        return None
-    from lexsentiment.adapters.sentiment_table import DynamoDbSentimentRecorder
-    from lexsentiment.adapters.sqs_backlog import SqsSentimentBacklog
-    from lexsentiment.recording.durable import DurableSentimentRecorder
-
-    queue_url = settings.sentiment_backlog_queue_url
-    return DurableSentimentRecorder(
-        table=DynamoDbSentimentRecorder(settings.sentiment_table_name, timedelta(days=settings.turn_retention_days)),
-        backlog=SqsSentimentBacklog(queue_url) if queue_url else None,
-    )
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)

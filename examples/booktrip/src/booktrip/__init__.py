@@ -1,0 +1,1 @@
+"""BookTrip: a plain Lex V2 code hook for booking hotels and rental cars, made sentiment-aware by the layer."""

@@ -1,0 +1,24 @@
+"""BookTrip's tests run offline, on fake AWS credentials, with no sentiment table (the layer records nothing).
+
+The handler is imported here, before any test module, so the decorator reads this environment
+whatever else the same pytest run has set; test modules then `from booktrip import app` as usual.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.update(
+    {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SECURITY_TOKEN": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+)
+os.environ.pop("AWS_PROFILE", None)
+
+from booktrip_support import import_app  # noqa: E402 - after the fake credentials
+
+import_app()
