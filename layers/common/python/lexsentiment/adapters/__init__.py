@@ -1,1 +1,4 @@
-"""AWS edges: DynamoDB and SQS. The only code that imports boto3 and knows keys, expressions and item shapes."""
+"""The layer's AWS edges (DynamoDB, SQS).
+
+Within the layer, the only code that imports boto3 and knows table keys and item shapes.
+"""

@@ -1,7 +1,8 @@
 """AWS clients of the layer, built lazily once per container with a caller-on-the-phone budget.
 
-The adapters package is the only code that imports boto3 or botocore (ruff's banned-api rule holds
-everything else to that); a bot's own repositories may use these factories too.
+Within the layer, the adapters package is the only code that imports boto3 or botocore (ruff's
+banned-api rule and an import-linter contract hold everything else to that). A bot's own table
+module may use these factories too, so its look-ups share the same short timeouts.
 """
 
 from __future__ import annotations
