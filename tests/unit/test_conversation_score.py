@@ -87,7 +87,9 @@ def test_session_memory_keeps_enough_turns_for_the_portions() -> None:
     scores = [4.0, 3.0, 2.0, 0.0, -2.0, -4.0, -5.0]
     memory = ConversationMemory()
     for score in scores:
-        memory = ConversationMemory.from_attributes(memory.with_scored_turn(score, NOW).to_attributes())
+        memory = ConversationMemory.from_attributes(
+            memory.after_turn(score, NOW, negative_turns=0, agent_declined=False).to_attributes()
+        )
 
     assert memory.first_scores == (4.0, 3.0, 2.0)
     assert memory.recent_scores == (-2.0, -4.0, -5.0)
@@ -97,7 +99,7 @@ def test_session_memory_keeps_enough_turns_for_the_portions() -> None:
 
 def test_turns_without_sentiment_are_skipped_not_counted_as_neutral() -> None:
     # Only scored turns enter the memory: a silent turn leaves the score and the portions as they were.
-    memory = ConversationMemory().with_scored_turn(-4.0, NOW)
+    memory = ConversationMemory().after_turn(-4.0, NOW, negative_turns=0, agent_declined=False)
 
     unchanged = ConversationMemory.from_attributes(memory.to_attributes())
 

@@ -7,9 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lexsentiment import Decision, sentiment_aware, turn_sentiment
 from lexsentiment.layer import SentimentLayer
+from lexsentiment.lex.response import _validated_v1, _validated_v2, _well_formed_v1, _well_formed_v2
+from lexsentiment.lex.turn import LexVersion
 from lexsentiment.observability import metrics
 from tests.support import (
     DEFAULT_SETTINGS,
@@ -343,3 +347,70 @@ def test_metric_dimensions_stay_bounded_for_intents_we_have_never_seen() -> None
 
     metric_set: dict[str, Any] = dict(metrics.serialize_metric_set())
     assert metric_set["intent"] == "Other"
+
+
+VALUES: st.SearchStrategy[Any] = (
+    st.none() | st.booleans() | st.integers() | st.sampled_from(["", "x", "Close", "ElicitSlot", "SSML"]) | st.just({})
+)
+VALID_REPLIES: dict[LexVersion, list[dict[str, Any]]] = {
+    LexVersion.V2: [
+        v2_reply(action)({}, None) for action in ("Close", "ConfirmIntent", "Delegate", "ElicitIntent", "ElicitSlot")
+    ],
+    LexVersion.V1: [
+        {"dialogAction": {"type": "Close", "fulfillmentState": "Fulfilled"}, "sessionAttributes": {"a": "b"}},
+        {
+            "dialogAction": {
+                "type": "ElicitSlot",
+                "intentName": "BookHotel",
+                "slots": {"City": None},
+                "slotToElicit": "City",
+                "message": {"contentType": "PlainText", "content": "Which city?"},
+            }
+        },
+    ],
+}
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _paths(item, (*prefix, index))
+    return found
+
+
+@st.composite
+def mutated_replies(draw: st.DrawFn) -> tuple[LexVersion, dict[str, Any]]:
+    """A valid reply with one part replaced by something else (or removed)."""
+    version: LexVersion = draw(st.sampled_from([LexVersion.V1, LexVersion.V2]))
+    reply = json.loads(json.dumps(draw(st.sampled_from(VALID_REPLIES[version]))))
+    path = draw(st.sampled_from(_paths(reply)[1:]))
+    holder = reply
+    for part in path[:-1]:
+        holder = holder[part]
+    if draw(st.booleans()) and isinstance(holder, dict):
+        del holder[path[-1]]
+    else:
+        holder[path[-1]] = draw(VALUES)
+    return version, reply
+
+
+@settings(max_examples=2_000, deadline=None)
+@given(case=mutated_replies())
+def test_the_fast_reading_of_a_reply_never_accepts_what_the_models_reject(
+    case: tuple[LexVersion, dict[str, Any]],
+) -> None:
+    version, response = case
+    fast = _well_formed_v1(response) if version is LexVersion.V1 else _well_formed_v2(response)
+    if fast is None:
+        return
+    validated = _validated_v1(response) if version is LexVersion.V1 else _validated_v2(response)
+    assert (fast.action, fast.intent_name, dict(fast.slots), fast.has_message) == (
+        validated.action,
+        validated.intent_name,
+        dict(validated.slots),
+        validated.has_message,
+    )

@@ -17,7 +17,7 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from lexsentiment.lex.events import MalformedEvent, parse_event, parsed_as, resumed
+from lexsentiment.lex.events import MalformedEvent, forget_parsed, parse_event, parsed_as, resumed
 from lexsentiment.lex.reply import DialogActionType, IntentState, Reply, render
 from lexsentiment.lex.response import (
     HandlerResponse,
@@ -166,12 +166,11 @@ class SentimentLayer:
         assessment = judge(
             turn.sentiment, before.negative_turns, self._thresholds, agent_declined=before.agent_declined
         )
-        memory = before if repeated_hook or score is None else before.with_scored_turn(score, now)
-        memory = replace(
-            memory,
+        memory = before.after_turn(
+            None if repeated_hook else score,
+            now,
             negative_turns=assessment.negative_streak,
             agent_declined=assessment.agent_declined,
-            delegated_turn_key=None,
         )
         sentiment = TurnSentiment(turn, assessment, score, memory)
 
@@ -180,28 +179,21 @@ class SentimentLayer:
         else:
             answer = self._apply_rules(turn, sentiment, self._call_handler(event, turn, context, sentiment, memory))
         response = with_session_attributes(answer.response, self._session_attributes(turn, answer))
-        outcome = TurnOutcome(
-            response=response,
-            answer=answer,
-            sentiment=sentiment,
-            recording=RecordResult(RecordOutcome.SKIPPED),
-            repeated_hook=repeated_hook,
-            apologised=already_apologises(response, turn.lex_version, self._options.wording.apology),
-        )
-        if score is None or turn.sentiment is None or repeated_hook or self._recorder is None:
-            return outcome
-        # Recording comes after the answer is settled: a failed write never changes what the customer hears.
-        record = self._turn_record(turn, outcome, before, memory, now)
-        return replace(outcome, recording=self._recorder.record(record))
+        apologised = already_apologises(response, turn.lex_version, self._options.wording.apology)
+        recording = RecordResult(RecordOutcome.SKIPPED)
+        if score is not None and turn.sentiment is not None and not repeated_hook and self._recorder is not None:
+            # Recording comes after the answer is settled: a failed write never changes what the customer hears.
+            record = self._turn_record(turn, sentiment, answer, apologised, before, memory, now)
+            recording = self._recorder.record(record)
+        return TurnOutcome(response, answer, sentiment, recording, repeated_hook, apologised)
 
     def _call_handler(
         self, event: dict[str, Any], turn: Turn, context: Any, sentiment: TurnSentiment, memory: ConversationMemory
     ) -> Answer:
         """The team's handler on this event; a raise or a reply Lex would reject becomes the sorry reply."""
-        token = _current.set(sentiment)
+        token, parsed = _current.set(sentiment), parsed_as(event, turn)
         try:
-            with parsed_as(event, turn):
-                raw = self._handler(event, context)
+            raw = self._handler(event, context)
             response = read_response(raw, turn.lex_version)
         except NotALexResponse as error:
             logger.error("handler_reply_invalid", extra={"problem": error.problem})
@@ -210,6 +202,7 @@ class SentimentLayer:
             logger.error("handler_failed", extra=_error_fields(error))
             return Answer(self._own(self._sorry_reply({}), turn), memory, handler_error=type(error).__name__)
         finally:
+            forget_parsed(parsed)
             _current.reset(token)
         return Answer(response, memory, failure=sentiment.failure)
 
@@ -217,9 +210,9 @@ class SentimentLayer:
         """Apologise when upset; offer an agent in place of a question when very upset, after an upset
         streak, or when the handler reports a failure; an answer (Close) beats an offer."""
         response, failure = answer.response, answer.failure
-        memory = _without_offer(answer.memory)
         if answer.handler_error or turn.intent_name in self._options.opt_out_intents:
-            return replace(answer, memory=memory)
+            return Answer(response, answer.memory.without_offer(), handler_error=answer.handler_error, failure=failure)
+        memory = answer.memory
         wording = self._options.wording
         if response.action is DialogActionType.CONFIRM_INTENT and response.intent_name == self._options.handover_intent:
             # The handler offered an agent itself, in its own words.
@@ -234,16 +227,19 @@ class SentimentLayer:
                 intent_name=self._options.handover_intent,
                 intent_state=IntentState.IN_PROGRESS,
             )
-            return replace(
-                answer,
-                response=self._own(offer, turn),
-                memory=self._offer_memory(memory, turn, response, reason, failure),
+            return Answer(
+                self._own(offer, turn), self._offer_memory(memory, turn, response, reason, failure), failure=failure
             )
-        if response.action is DialogActionType.DELEGATE and turn.invocation_source is InvocationSource.DIALOG_CODE_HOOK:
-            memory = replace(memory, delegated_turn_key=turn.utterance_key or None)
+        else:
+            delegated = response.action is DialogActionType.DELEGATE
+            dialog_hook = turn.invocation_source is InvocationSource.DIALOG_CODE_HOOK
+            # Lex runs the fulfilment hook for this same utterance next: remembered, so it is counted once.
+            memory = memory.without_offer(
+                delegated_turn_key=turn.utterance_key or None if delegated and dialog_hook else None
+            )
         if sentiment.upset and not already_apologises(response.raw, turn.lex_version, wording.apology):
-            response = replace(response, raw=with_prefix(dict(response.raw), turn.lex_version, wording.apology))
-        return replace(answer, response=response, memory=memory)
+            response = response.with_raw(with_prefix(dict(response.raw), turn.lex_version, wording.apology))
+        return Answer(response, memory, failure=failure)
 
     def _offer_memory(
         self,
@@ -297,7 +293,7 @@ class SentimentLayer:
             intent_name=self._options.handover_intent,
             intent_state=IntentState.FULFILLED,
         )
-        memory = replace(_without_offer(memory), negative_turns=0)
+        memory = replace(memory.without_offer(), negative_turns=0)
         return Answer(self._own(close, turn), memory, handover_attributes=handover_attributes)
 
     def _declined(
@@ -306,7 +302,7 @@ class SentimentLayer:
         """The customer said no: carry on where we were, and do not ask again until there is a new cause."""
         wording = self._options.wording
         interrupted, slots = memory.interrupted_intent, memory.interrupted_slots
-        memory = replace(_without_offer(memory), agent_declined=True, negative_turns=0)
+        memory = replace(memory.without_offer(), agent_declined=True, negative_turns=0)
         if not interrupted or interrupted == self._options.handover_intent:
             nothing_to_resume = Reply(DialogActionType.ELICIT_INTENT, {}, message=wording.declined_message)
             return Answer(self._own(nothing_to_resume, turn), memory)
@@ -320,7 +316,7 @@ class SentimentLayer:
             memory = replace(memory, delegated_turn_key=turn.utterance_key or None)
         raw = with_prefix(dict(response.raw), turn.lex_version, wording.no_problem)
         # Never a second offer in the same breath: the resumed reply goes out as the handler wrote it.
-        return Answer(replace(response, raw=raw), memory)
+        return Answer(response.with_raw(raw), memory)
 
     def _session_attributes(self, turn: Turn, answer: Answer) -> dict[str, str]:
         """The caller's attributes, the handler's over them, then the layer's own (which nobody else may set).
@@ -337,15 +333,22 @@ class SentimentLayer:
                 attributes.pop(key, None)
             else:
                 attributes[key] = value
-        attributes.update((key, value) for key, value in answer.memory.to_attributes().items() if value)
+        attributes.update({key: value for key, value in answer.memory.to_attributes().items() if value})
         attributes.update(answer.handover_attributes)
         return within_limit(attributes)
 
     def _turn_record(
-        self, turn: Turn, outcome: TurnOutcome, before: ConversationMemory, memory: ConversationMemory, now: datetime
+        self,
+        turn: Turn,
+        sentiment: TurnSentiment,
+        answer: Answer,
+        apologised: bool,
+        before: ConversationMemory,
+        memory: ConversationMemory,
+        now: datetime,
     ) -> TurnRecord:
         """`before`: the memory the turn arrived with; `memory`: with this turn scored."""
-        assert turn.sentiment is not None and outcome.sentiment.turn_score is not None
+        assert turn.sentiment is not None and sentiment.turn_score is not None
         portions = start_and_end(memory.first_scores, memory.recent_scores, memory.scored_turns)
         return TurnRecord(
             conversation_id=turn.conversation_id,
@@ -357,10 +360,10 @@ class SentimentLayer:
             bot=turn.bot,
             lex_version=turn.lex_version,
             sentiment=turn.sentiment,
-            score=outcome.sentiment.turn_score,
-            decision=outcome.sentiment.decision,
-            apologised=outcome.apologised,
-            handed_over=outcome.handed_over,
+            score=sentiment.turn_score,
+            decision=sentiment.decision,
+            apologised=apologised,
+            handed_over=bool(answer.handover_attributes),
             started_at=memory.started_at or now,
             start_score=portions.start,
             end_score=portions.end,
@@ -400,23 +403,26 @@ class SentimentLayer:
                 },
             )
         sentiment, answer = outcome.sentiment, outcome.answer
-        logger.info(
-            "turn_handled",
-            extra={
-                "sentiment": turn.sentiment.label.value if turn.sentiment else "unknown",
-                "negative_score": round(turn.sentiment.negative, 4) if turn.sentiment else None,
-                "turn_score": round(sentiment.turn_score, 2) if sentiment.turn_score is not None else None,
-                "decision": sentiment.decision.value,
-                "handover_reason": answer.handover_attributes.get(Attr.HANDOVER_REASON),
-                "offer_reason": answer.memory.agent_offer_reason,
-                "reported_failure": answer.failure.reason if answer.failure else None,
-                "handler_error": answer.handler_error,
-                "dialog_action": answer.response.action.value,
-                "reply_intent": answer.response.intent_name,
-                "recording": recording.outcome.value,
-                "repeated_hook": outcome.repeated_hook,
-            },
-        )
+        fields: dict[str, Any] = {
+            "sentiment": turn.sentiment.label.value if turn.sentiment else "unknown",
+            "negative_score": round(turn.sentiment.negative, 4) if turn.sentiment else None,
+            "turn_score": round(sentiment.turn_score, 2) if sentiment.turn_score is not None else None,
+            "decision": sentiment.decision.value,
+            "dialog_action": answer.response.action.value,
+            "reply_intent": answer.response.intent_name,
+            "recording": recording.outcome.value,
+            "repeated_hook": outcome.repeated_hook,
+        }
+        # What happened only sometimes is logged only then: a shorter line on the common turn.
+        if answer.handover_attributes:
+            fields["handover_reason"] = answer.handover_attributes.get(Attr.HANDOVER_REASON)
+        if answer.memory.agent_offer_reason:
+            fields["offer_reason"] = answer.memory.agent_offer_reason
+        if answer.failure:
+            fields["reported_failure"] = answer.failure.reason
+        if answer.handler_error:
+            fields["handler_error"] = answer.handler_error
+        logger.info("turn_handled", extra=fields)
 
     def _count(self, turn: Turn, outcome: TurnOutcome) -> None:
         metrics.add_dimension(name="intent", value=self._intent_dimension(turn.intent_name or NO_INTENT))
@@ -445,11 +451,6 @@ class SentimentLayer:
             self._intent_dimensions.add(intent)
             return intent
         return OTHER_INTENT
-
-
-def _without_offer(memory: ConversationMemory) -> ConversationMemory:
-    """An offer waits for the very next turn only: any other reply forgets it."""
-    return replace(memory, agent_offer_reason=None, interrupted_intent=None, interrupted_slots={})
 
 
 def _error_fields(error: BaseException) -> dict[str, str]:

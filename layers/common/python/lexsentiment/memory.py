@@ -98,17 +98,38 @@ class ConversationMemory:
             delegated_turn_key=attributes.get(Attr.DELEGATED_TURN) or None,
         )
 
-    def with_scored_turn(self, score: float, now: datetime) -> ConversationMemory:
+    def after_turn(
+        self, score: float | None, now: datetime, *, negative_turns: int, agent_declined: bool
+    ) -> ConversationMemory:
+        """This turn counted in (its score, when it has one) with the new streak; one copy, on the hot path."""
+        if score is None:
+            return replace(self, negative_turns=negative_turns, agent_declined=agent_declined, delegated_turn_key=None)
         first_scores = self.first_scores
         if len(first_scores) < MAX_PORTION_TURNS and self.scored_turns < MAX_PORTION_TURNS:
             first_scores = (*first_scores, score)
         return replace(
             self,
+            negative_turns=negative_turns,
+            agent_declined=agent_declined,
+            delegated_turn_key=None,
             scored_turns=self.scored_turns + 1,
             score_sum=self.score_sum + score,
             first_scores=first_scores,
             recent_scores=(*self.recent_scores, score)[-MAX_PORTION_TURNS:],
             started_at=self.started_at or now,
+        )
+
+    def without_offer(self, *, delegated_turn_key: str | None = None) -> ConversationMemory:
+        """An offer waits for the very next turn only: any other reply forgets it."""
+        if self.agent_offer_reason is None and self.interrupted_intent is None and not self.interrupted_slots:
+            if delegated_turn_key == self.delegated_turn_key:
+                return self
+        return replace(
+            self,
+            agent_offer_reason=None,
+            interrupted_intent=None,
+            interrupted_slots={},
+            delegated_turn_key=delegated_turn_key,
         )
 
     def to_attributes(self) -> dict[str, str]:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Mapping
+from contextvars import ContextVar, Token
 from dataclasses import replace
 from typing import Any
 
@@ -61,14 +60,16 @@ def read_turn(event: Any) -> Turn:
     return parse_event(event)
 
 
-@contextmanager
-def parsed_as(event: object, turn: Turn) -> Iterator[None]:
-    """Inside this block, read_turn(event) of this very object returns this Turn (the layer's parse)."""
-    token = _parsed.set((event, turn))
-    try:
-        yield
-    finally:
-        _parsed.reset(token)
+def parsed_as(event: object, turn: Turn) -> Token[tuple[object, Turn] | None]:
+    """Until `forget_parsed(token)`, read_turn(event) of this very object returns this Turn (the layer's parse).
+
+    A token rather than a context manager: this runs on every turn, and the generator costs more.
+    """
+    return _parsed.set((event, turn))
+
+
+def forget_parsed(token: Token[tuple[object, Turn] | None]) -> None:
+    _parsed.reset(token)
 
 
 def _salvage_attributes(event: Any, version: LexVersion) -> dict[str, str]:
