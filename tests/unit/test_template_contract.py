@@ -172,17 +172,22 @@ def test_the_layer_is_built_for_the_function_runtime() -> None:
     assert (function["Runtime"], function["Architectures"]) == ("python3.13", ["arm64"])
 
 
-def test_the_built_layer_ships_bytecode_for_the_runtime() -> None:
-    """Lambda's /opt is read-only: a layer without .pyc files is compiled from source on every cold start."""
-    built = ROOT / ".aws-sam" / "build" / "CommonLayer" / "python"
+@pytest.mark.parametrize(
+    ("artifact", "modules"),
+    [
+        (
+            "CommonLayer/python",
+            ["lexsentiment/layer", "pydantic/main", "botocore/client", "aws_lambda_powertools/logging/logger"],
+        ),
+        ("DeliveryBotFunction", ["deliverybot/app", "deliverybot/intents/check_delivery_status"]),
+    ],
+)
+def test_the_built_layer_and_function_ship_bytecode_for_the_runtime(artifact: str, modules: list[str]) -> None:
+    """Lambda's /opt and /var/task are read-only: code without .pyc files is compiled on every cold start."""
+    built = ROOT / ".aws-sam" / "build" / artifact
     if not built.is_dir():
         pytest.skip("no `sam build` output here (make test builds before it runs the tests)")
-    for module in (
-        "lexsentiment/layer",
-        "pydantic/main",
-        "botocore/client",
-        "aws_lambda_powertools/logging/logger",
-    ):
+    for module in modules:
         package, name = module.rsplit("/", 1)
         bytecode = built / package / "__pycache__" / f"{name}.cpython-313.pyc"
         assert bytecode.is_file(), f"{bytecode} is missing: an old build? Run `make build` again"
@@ -190,6 +195,12 @@ def test_the_built_layer_ships_bytecode_for_the_runtime() -> None:
         # PEP 552 flags: hash-based (bit 0) and not checked against the source (bit 1 clear),
         # because zip archives round file times and would make timestamp-checked bytecode stale.
         assert int.from_bytes(header[4:8], "little") == 0b01, bytecode
+
+
+def test_the_built_layer_carries_its_dependencies_and_no_scripts() -> None:
+    built = ROOT / ".aws-sam" / "build" / "CommonLayer" / "python"
+    if not built.is_dir():
+        pytest.skip("no `sam build` output here (make test builds before it runs the tests)")
     assert (built / "pydantic_core").is_dir() and not (built / "bin").exists()
 
 

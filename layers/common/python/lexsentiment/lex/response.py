@@ -19,7 +19,8 @@ from lexsentiment.errors import invalid_fields
 from lexsentiment.lex.reply import MAX_MESSAGE_CHARACTERS, DialogActionType
 from lexsentiment.lex.turn import LexVersion
 
-_SHAPE = ConfigDict(extra="allow", frozen=True)
+# Built on first use: the common reply never reaches the models (see _well_formed_v2), so cold starts skip them.
+_SHAPE = ConfigDict(extra="allow", frozen=True, defer_build=True)
 _ACTIONS = Literal["Close", "ConfirmIntent", "Delegate", "ElicitIntent", "ElicitSlot"]
 _ACTION_NAMES = frozenset(DialogActionType)
 _NEED_INTENT = frozenset({"Close", "ConfirmIntent", "ElicitSlot"})
