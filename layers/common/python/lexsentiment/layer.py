@@ -71,12 +71,14 @@ class Wording:
 
 @dataclass(frozen=True, slots=True)
 class LayerOptions:
-    handover_intent: str = "AgentHandover"
-    wording: Wording = field(default_factory=Wording)
+    """What `sentiment_aware`'s keyword arguments set (their defaults are there)."""
+
+    handover_intent: str
+    wording: Wording
     # Intents whose replies go out as the handler wrote them (no apology, no offer); still recorded.
-    opt_out_intents: frozenset[str] = frozenset()
+    opt_out_intents: frozenset[str]
     # The bot's intents, when known: the only metric dimensions (others count as "Other").
-    metric_intents: frozenset[str] | None = None
+    metric_intents: frozenset[str] | None
 
 
 @dataclass(frozen=True, slots=True)
