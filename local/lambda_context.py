@@ -1,8 +1,9 @@
-"""A stand-in for the Lambda context object, with the attributes Powertools reads."""
+"""A stand-in for the Lambda context object, with the attributes Powertools reads and a real deadline."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -11,7 +12,9 @@ class FakeLambdaContext:
     memory_limit_in_mb: int = 512
     invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:DeliveryBotFunction"
     aws_request_id: str = "local-invoke"
+    # The function's timeout; the remaining time counts down from when the context was made, as in Lambda.
+    timeout_millis: int = 10_000
+    started: float = field(default_factory=time.monotonic)
 
-    @staticmethod
-    def get_remaining_time_in_millis() -> int:
-        return 10_000
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, self.timeout_millis - int((time.monotonic() - self.started) * 1000))

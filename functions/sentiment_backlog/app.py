@@ -3,10 +3,16 @@
 A record the table already holds counts as done (the same conditional transaction as the code
 hook). A record the table cannot take now is reported as failed, so SQS retries just that one; a
 message that is not a turn record fails every time and reaches the dead-letter queue (alarmed).
+
+During an outage the drain costs the table one call per batch: at the first "unavailable" answer it
+stops calling and fails the rest of the batch at once, and it stops the same way near its own
+deadline, so Lambda never cuts a batch off without its partial-failure report. The queue's
+redrive policy (template.yaml) keeps a record out of the dead-letter queue for over an hour of that.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -17,6 +23,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
+from lexsentiment.adapters.aws import is_unavailable
 from lexsentiment.adapters.sentiment_table import DynamoDbSentimentRecorder
 from lexsentiment.errors import invalid_fields
 from lexsentiment.observability import logger, metrics
@@ -35,10 +42,29 @@ class PoisonRecord(ValueError):
 
 
 class TableStillUnavailable(RuntimeError):
-    """The table refused the record again; SQS will redeliver it."""
+    """The table refused the record again (or refused one before it in this batch); SQS will redeliver it."""
 
 
-def replay_record(record: SQSRecord) -> str:
+class DeadlineNear(RuntimeError):
+    """Too little of the invocation is left for another write; SQS will redeliver the record."""
+
+
+# One more transaction can take two attempts of the client's timeouts (adapters/aws.py), and the
+# partial-failure report must still reach Lambda: below this much time left, no record is tried.
+DEADLINE_RESERVE_MS = 7_000
+
+
+@dataclass
+class Batch:
+    """What one invocation has learnt about the table; reset for every batch."""
+
+    unavailable_cause: str | None = None
+
+
+batch = Batch()
+
+
+def replay_record(record: SQSRecord, lambda_context: LambdaContext | None = None) -> str:
     try:
         turn = TurnRecordMessage.model_validate_json(record.body).to_record()
     except ValidationError as error:
@@ -48,10 +74,18 @@ def replay_record(record: SQSRecord) -> str:
             "backlog_poison_record", extra={"message_id": record.message_id, "invalid_fields": invalid_fields(error)}
         )
         raise PoisonRecord(record.message_id) from None
+    if batch.unavailable_cause is not None:
+        metrics.add_metric(name="BacklogDeferred", unit=MetricUnit.Count, value=1)
+        raise TableStillUnavailable(batch.unavailable_cause)
+    if lambda_context is not None and lambda_context.get_remaining_time_in_millis() < DEADLINE_RESERVE_MS:
+        metrics.add_metric(name="BacklogDeferred", unit=MetricUnit.Count, value=1)
+        raise DeadlineNear(record.message_id)
     result = recorder.record(turn)
     if result.outcome is RecordOutcome.FAILED:
         metrics.add_metric(name="BacklogReplayFailures", unit=MetricUnit.Count, value=1)
         logger.warning("backlog_replay_failed", extra={"message_id": record.message_id, "error_code": result.cause})
+        if is_unavailable(result.cause):
+            batch.unavailable_cause = result.cause
         raise TableStillUnavailable(result.cause)
     metrics.add_metric(
         name="BacklogReplayed" if result.outcome is RecordOutcome.RECORDED else "BacklogDuplicates",
@@ -64,4 +98,5 @@ def replay_record(record: SQSRecord) -> str:
 @logger.inject_lambda_context(log_event=False)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    batch.unavailable_cause = None
     return process_partial_response(event=event, record_handler=replay_record, processor=processor, context=context)

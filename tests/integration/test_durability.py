@@ -79,7 +79,7 @@ def backlog_queue() -> tuple[Any, str]:
     return sqs, sqs.get_queue_url(QueueName=BACKLOG_QUEUE)["QueueUrl"]
 
 
-def drain(attempts: int = 10) -> list[str]:
+def drain(attempts: int = 10, timeout_millis: int = 60_000) -> list[str]:
     """Run the backlog function over the queue as SQS would; returns ids it reported as failed."""
     drain_app = importlib.import_module("functions.sentiment_backlog.app")
     sqs, queue_url = backlog_queue()
@@ -91,7 +91,8 @@ def drain(attempts: int = 10) -> list[str]:
         if not messages:
             break
         event = {"Records": [sqs_record(message) for message in messages]}
-        response = drain_app.lambda_handler(event, FakeLambdaContext(function_name="SentimentBacklogFunction"))
+        context = FakeLambdaContext(function_name="SentimentBacklogFunction", timeout_millis=timeout_millis)
+        response = drain_app.lambda_handler(event, context)
         failed_ids = {item["itemIdentifier"] for item in response["batchItemFailures"]}
         failed.extend(sorted(failed_ids - set(failed)))
         for message in messages:
@@ -225,3 +226,58 @@ def test_a_poison_record_fails_alone_and_the_rest_of_the_batch_is_replayed(
 
     assert failed == [poison]
     assert sentiment_items(dynamodb, tables) == baseline
+
+
+def queued_records(invoke: Invoke, behaviour: Fault) -> int:
+    """Play the script with the table failing; how many records wait in the backlog."""
+    with fault(dynamodb_client(), "TransactWriteItems", behaviour):
+        play_script(invoke)
+    sqs, queue_url = backlog_queue()
+    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessages"])
+    return int(attributes["Attributes"]["ApproximateNumberOfMessages"])
+
+
+def test_during_an_outage_the_drain_tries_the_table_once_per_batch_and_fails_the_rest_at_once(
+    invoke: Invoke, dynamodb: DynamoDBClient, tables: TableNames
+) -> None:
+    queued = queued_records(invoke, error_response("ServiceUnavailable"))
+    calls: list[str] = []
+    dynamodb_client().meta.events.register(
+        "before-call.dynamodb.TransactWriteItems", lambda **_: calls.append("call"), unique_id="count-calls"
+    )
+    try:
+        with fault(dynamodb_client(), "TransactWriteItems", error_response("ServiceUnavailable")):
+            failed = drain(attempts=1)
+    finally:
+        dynamodb_client().meta.events.unregister("before-call.dynamodb.TransactWriteItems", unique_id="count-calls")
+
+    assert queued >= 2
+    assert len(failed) == min(queued, 10)  # the whole batch comes back to the queue
+    assert len(calls) == 1  # one hung or failing call per batch, not one per record
+
+
+def test_a_record_that_fails_on_its_own_does_not_hold_back_the_rest_of_its_batch(
+    invoke: Invoke, dynamodb: DynamoDBClient, tables: TableNames
+) -> None:
+    queued_records(invoke, error_response("ServiceUnavailable"))
+    answers = iter([error_response("ValidationException")])
+
+    def first_call_rejected(**kwargs: Any) -> Any:
+        behaviour = next(answers, None)
+        return behaviour(**kwargs) if behaviour else None
+
+    with fault(dynamodb_client(), "TransactWriteItems", first_call_rejected):
+        failed = drain(attempts=1)
+
+    assert len(failed) == 1  # "not this request" is not "not now": the others are replayed
+
+
+def test_near_its_deadline_the_drain_tries_nothing_and_reports_the_whole_batch(
+    invoke: Invoke, dynamodb: DynamoDBClient, tables: TableNames
+) -> None:
+    queued = queued_records(invoke, error_response("ServiceUnavailable"))
+
+    failed = drain(attempts=1, timeout_millis=1_000)
+
+    assert len(failed) == min(queued, 10)
+    assert sentiment_items(dynamodb, tables) == []

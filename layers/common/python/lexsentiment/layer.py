@@ -439,6 +439,10 @@ class SentimentLayer:
         ):
             if happened:
                 metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+        score = outcome.sentiment.turn_score
+        if score is not None and not outcome.repeated_hook:
+            # On -5..+5, once per utterance: CloudWatch's Average of it is the intent's mean sentiment.
+            metrics.add_metric(name="TurnSentimentScore", unit=MetricUnit.NoUnit, value=score)
         recording_metric = RECORDING_METRICS.get(outcome.recording.outcome)
         if recording_metric:
             metrics.add_metric(name=recording_metric, unit=MetricUnit.Count, value=1)

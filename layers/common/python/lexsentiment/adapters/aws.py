@@ -50,6 +50,32 @@ def dynamodb_client() -> DynamoDBClient:
     return boto3.session.Session().client("dynamodb", config=tight_config())
 
 
+# Causes (error_code values) that say "not now" rather than "not this request": throttling, the
+# service's own faults, and the network. A caller may stop calling for a while after one of them.
+UNAVAILABLE_CAUSES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "TransactionConflictException",
+        "TransactionCanceledException",
+        "ResourceNotFoundException",
+        "EndpointConnectionError",
+        "ConnectTimeoutError",
+        "ReadTimeoutError",
+        "ConnectionClosedError",
+        "ProxyConnectionError",
+        "DeadlineNear",
+    }
+)
+
+
+def is_unavailable(cause: str) -> bool:
+    return cause in UNAVAILABLE_CAUSES
+
+
 def error_code(error: Exception) -> str:
     if isinstance(error, ClientError):
         return str(error.response.get("Error", {}).get("Code", "ClientError"))

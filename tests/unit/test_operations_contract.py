@@ -1,0 +1,141 @@
+"""template.yaml is deployable on a new account and operable on day one: opt-in reservations, a backlog
+that outlasts an hour, alarms on every path that loses sight of a record, and a dashboard."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from lexsentiment.layer import RECOVERY_MARK
+from local.template import load_template
+
+TEMPLATE = load_template()
+RESOURCES: dict[str, Any] = TEMPLATE["Resources"]
+PARAMETERS: dict[str, Any] = TEMPLATE["Parameters"]
+CONDITIONS: dict[str, Any] = TEMPLATE["Conditions"]
+HOUR = 3600
+
+
+def functions() -> dict[str, dict[str, Any]]:
+    return {name: r["Properties"] for name, r in RESOURCES.items() if r["Type"] == "AWS::Serverless::Function"}
+
+
+@pytest.mark.parametrize("function", sorted(functions()))
+def test_no_function_reserves_concurrency_unless_a_parameter_asks(function: str) -> None:
+    reserved = functions()[function].get("ReservedConcurrentExecutions")
+    if reserved is None:
+        return
+    condition, (when_on, when_off) = reserved["Fn::If"][0], reserved["Fn::If"][1:]
+    assert when_off == {"Ref": "AWS::NoValue"}
+    parameter = when_on["Ref"]
+    assert PARAMETERS[parameter]["Default"] == 0
+    assert CONDITIONS[condition] == {"Fn::Not": [{"Fn::Equals": [{"Ref": parameter}, 0]}]}
+
+
+def test_the_drain_is_bounded_by_the_event_sources_maximum_concurrency() -> None:
+    event = functions()["SentimentBacklogFunction"]["Events"]["Backlog"]["Properties"]
+
+    assert event["ScalingConfig"] == {"MaximumConcurrency": {"Ref": "BacklogMaximumConcurrency"}}
+    assert PARAMETERS["BacklogMaximumConcurrency"]["MinValue"] == 2  # SQS's own lower bound
+
+
+def test_a_queued_record_outlasts_an_hour_of_table_outage() -> None:
+    queue = RESOURCES["SentimentBacklogQueue"]["Properties"]
+    drain_timeout = functions()["SentimentBacklogFunction"]["Timeout"]
+
+    # Each receive of a failing record costs one visibility timeout before the next.
+    assert queue["RedrivePolicy"]["maxReceiveCount"] * queue["VisibilityTimeout"] >= HOUR
+    # AWS's advice for SQS event sources, so a batch is never redelivered while it still runs.
+    assert queue["VisibilityTimeout"] >= 6 * drain_timeout
+    assert queue["MessageRetentionPeriod"] >= 4 * 24 * HOUR
+
+
+def alarms() -> dict[str, dict[str, Any]]:
+    return {name: r["Properties"] for name, r in RESOURCES.items() if r["Type"] == "AWS::CloudWatch::Alarm"}
+
+
+@pytest.mark.parametrize("alarm", sorted(alarms()))
+def test_every_alarm_notifies_the_operations_topic(alarm: str) -> None:
+    assert alarms()[alarm]["AlarmActions"] == [{"Ref": "OperationsAlarmTopic"}]
+    assert alarms()[alarm]["TreatMissingData"] == "notBreaching"
+
+
+@pytest.mark.parametrize(
+    ("metric", "namespace"),
+    [
+        ("RecordsLoggedForRecovery", "DeliveryBot/Operations"),
+        ("CodeHookErrors", "DeliveryBot/Operations"),
+        ("BacklogReplayFailures", "DeliveryBot"),
+        ("ApproximateAgeOfOldestMessage", "AWS/SQS"),
+        ("ApproximateNumberOfMessagesVisible", "AWS/SQS"),
+    ],
+)
+def test_every_path_that_loses_sight_of_a_record_is_alarmed(metric: str, namespace: str) -> None:
+    assert any(a["MetricName"] == metric and a["Namespace"] == namespace for a in alarms().values())
+
+
+def metric_filters() -> dict[str, dict[str, Any]]:
+    return {name: r["Properties"] for name, r in RESOURCES.items() if r["Type"] == "AWS::Logs::MetricFilter"}
+
+
+def test_the_recovery_filter_matches_the_line_the_code_hook_writes() -> None:
+    pattern = metric_filters()["RecordsLoggedForRecoveryFilter"]["FilterPattern"]
+
+    assert pattern == f'{{ $.recovery = "{RECOVERY_MARK}" }}'
+
+
+def test_the_error_filter_matches_every_sorry_reply_line() -> None:
+    pattern = metric_filters()["CodeHookErrorsFilter"]["FilterPattern"]
+
+    for message in ("turn_failed", "handler_failed", "handler_reply_invalid"):
+        assert f'$.message = "{message}"' in pattern
+
+
+def test_an_email_subscribes_to_the_topic_only_when_given() -> None:
+    subscription = RESOURCES["OperationsAlarmEmail"]
+
+    assert subscription["Condition"] == "HasAlarmEmail"
+    assert PARAMETERS["AlarmEmail"]["Default"] == ""
+    assert re.fullmatch(PARAMETERS["AlarmEmail"]["AllowedPattern"], "ops@example.com")
+    assert re.fullmatch(PARAMETERS["AlarmEmail"]["AllowedPattern"], "")
+    assert RESOURCES["OperationsAlarmTopic"]["Properties"]["KmsMasterKeyId"] == "alias/aws/sns"
+
+
+def dashboard_widgets() -> list[dict[str, Any]]:
+    body, values = RESOURCES["OperationsDashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+    # CloudFormation fills ${...} in; any stand-in keeps the JSON's shape.
+    filled = re.sub(r"\$\{[A-Za-z0-9:.]+\}", "x", body)
+    widgets: list[dict[str, Any]] = json.loads(filled)["widgets"]
+    assert set(values) == {"Service", "BacklogQueueName", "DeadLetterQueueName"}
+    return widgets
+
+
+def shown_metrics() -> dict[str, set[str]]:
+    """Each metric name on the dashboard, with the statistics it is shown by."""
+    shown: dict[str, set[str]] = {}
+    for widget in dashboard_widgets():
+        properties = widget["properties"]
+        for line in properties["metrics"]:
+            options = line[-1] if isinstance(line[-1], dict) else {}
+            if "expression" in options:
+                name = re.search(r'MetricName="(\w+)"', options["expression"])
+                statistic = re.search(r"'(\w+)', \d+\)$", options["expression"])
+                assert name and statistic, options["expression"]
+                shown.setdefault(name.group(1), set()).add(statistic.group(1))
+            else:
+                shown.setdefault(line[1], set()).add(options.get("stat", properties.get("stat", "")))
+    return shown
+
+
+def test_the_dashboard_shows_what_an_operator_and_a_supervisor_ask_first() -> None:
+    shown = shown_metrics()
+
+    for metric in ("Turns", "Apologies", "AgentOffers", "Handovers", "CodeHookErrors", "Errors"):
+        assert "Sum" in shown[metric], metric
+    assert shown["TurnSentimentScore"] == {"Average"}  # the mean score per intent, on -5..+5
+    assert "p99" in shown["Duration"]
+    assert {"ApproximateAgeOfOldestMessage", "ApproximateNumberOfMessagesVisible"} <= set(shown)
+    assert "OperationsDashboardUrl" in TEMPLATE["Outputs"]
