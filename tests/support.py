@@ -27,10 +27,8 @@ SHARED_V2_SCHEMA = ROOT.parent / "shared" / "reference" / "lex-v2-code-hook-resp
 # The sample events were written for this day: 21132 arrives on Friday 2026-11-27.
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)
-DEFAULT_SETTINGS = load_settings(
-    {"RESPONSE_THRESHOLD": "0.5", "AGENT_HANDOVER_THRESHOLD": "0.8", "NEGATIVE_TURNS_BEFORE_HANDOVER": "3"},
-    LayerSettings,
-)
+THRESHOLDS = {"RESPONSE_THRESHOLD": "0.5", "AGENT_HANDOVER_THRESHOLD": "0.8", "NEGATIVE_TURNS_BEFORE_HANDOVER": "3"}
+DEFAULT_SETTINGS = load_settings(THRESHOLDS, LayerSettings)
 
 
 def all_event_paths() -> list[Path]:

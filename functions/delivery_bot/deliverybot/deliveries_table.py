@@ -11,18 +11,20 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from deliverybot.deliveries import Delivery
-from lexsentiment.adapters.aws import TableAdapter, error_code
+from lexsentiment.adapters.aws import KEEP_FOR_RECORDING, DeadlineNear, TableAdapter, error_code
 from lexsentiment.errors import StoreUnavailable
 
 
 class DynamoDbDeliveryRepository(TableAdapter):
     def find(self, tracking_number: str) -> Delivery | None:
         try:
-            response = self.client.get_item(
+            response = self.client_within(KEEP_FOR_RECORDING).get_item(
                 TableName=self._table_name,
                 Key={"trackingNumber": {"S": tracking_number}},
                 ProjectionExpression="trackingNumber, deliveryDate, deliveryAddress",
             )
+        except DeadlineNear as error:
+            raise StoreUnavailable("DeadlineNear") from error
         except (ClientError, BotoCoreError) as error:
             raise StoreUnavailable(error_code(error)) from error
         item = response.get("Item")
@@ -30,7 +32,7 @@ class DynamoDbDeliveryRepository(TableAdapter):
 
     def reschedule(self, tracking_number: str, new_date: date) -> Delivery | None:
         try:
-            response = self.client.update_item(
+            response = self.client_within(KEEP_FOR_RECORDING).update_item(
                 TableName=self._table_name,
                 Key={"trackingNumber": {"S": tracking_number}},
                 UpdateExpression="SET deliveryDate = :date",
@@ -42,7 +44,7 @@ class DynamoDbDeliveryRepository(TableAdapter):
             if error_code(error) == "ConditionalCheckFailedException":
                 return None
             raise StoreUnavailable(error_code(error)) from error
-        except BotoCoreError as error:
+        except (DeadlineNear, BotoCoreError) as error:
             raise StoreUnavailable(error_code(error)) from error
         return _delivery(response.get("Attributes", {}))
 

@@ -92,6 +92,7 @@ def sentiment_aware(
             turn_recorder,
             clock or _utc_now,
             log_shape=layer_settings.log_conversation_shape,
+            turn_deadline_seconds=layer_settings.turn_deadline_seconds,
         )
 
         @logger.inject_lambda_context(log_event=False, clear_state=True)

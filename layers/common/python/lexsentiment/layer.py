@@ -17,6 +17,7 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from lexsentiment.adapters.aws import clear_deadline, set_deadline
 from lexsentiment.lex.events import MalformedEvent, forget_parsed, parse_event, parsed_as, resumed
 from lexsentiment.lex.reply import DialogActionType, IntentState, Reply, render
 from lexsentiment.lex.response import (
@@ -47,6 +48,8 @@ OTHER_INTENT = "Other"
 MAX_INTENT_DIMENSIONS = 100
 _LEX_INTENT_NAME = re.compile(r"^([0-9a-zA-Z][_-]?){1,100}$")
 RECOVERY_MARK = "sentiment_turn_record"
+# Kept from Lambda's remaining time for what follows the turn: the metrics flush and the response.
+LAMBDA_RESERVE_SECONDS = 0.5
 RECORDING_METRICS = {
     RecordOutcome.RECORDED: "SentimentRecorded",
     RecordOutcome.DUPLICATE: "SentimentRecordDuplicates",
@@ -124,6 +127,7 @@ class SentimentLayer:
         clock: Callable[[], datetime],
         *,
         log_shape: bool = False,
+        turn_deadline_seconds: float,
     ) -> None:
         self._handler = handler
         self._options = options
@@ -131,6 +135,7 @@ class SentimentLayer:
         self._recorder = recorder
         self._clock = clock
         self._log_shape = log_shape
+        self._turn_deadline_seconds = turn_deadline_seconds
         self._intent_dimensions: set[str] = set()
 
     def __call__(self, event: Any, context: Any) -> dict[str, Any]:
@@ -140,15 +145,26 @@ class SentimentLayer:
             logger.warning("malformed_event", extra={"lex_version": error.lex_version.value, "problem": error.problem})
             metrics.add_metric(name="MalformedEvents", unit=MetricUnit.Count, value=1)
             return render(self._sorry_reply(error.session_attributes), error.lex_version)
+        deadline = set_deadline(self._seconds_for_turn(context))
         try:
             outcome = self.answer(turn, event, context, self._clock())
         except Exception as error:  # the last line of defence: Lex must get an answer, not a 424
             logger.error("turn_failed", extra=_error_fields(error))
             metrics.add_metric(name="TurnErrors", unit=MetricUnit.Count, value=1)
             return render(self._sorry_reply(dict(turn.session_attributes)), turn.lex_version)
+        finally:
+            clear_deadline(deadline)
         self._log(turn, outcome)
         self._count(turn, outcome)
         return outcome.response
+
+    def _seconds_for_turn(self, context: Any) -> float:
+        """The turn's own budget, or less when Lambda's remaining time is shorter (minus time to reply)."""
+        remaining = getattr(context, "get_remaining_time_in_millis", None)
+        if remaining is None:
+            return self._turn_deadline_seconds
+        lambda_seconds = float(remaining()) / 1000 - LAMBDA_RESERVE_SECONDS
+        return max(0.0, min(self._turn_deadline_seconds, lambda_seconds))
 
     def answer(self, turn: Turn, event: dict[str, Any], context: Any, now: datetime) -> TurnOutcome:
         """One parsed turn to its outcome, without the log line and metrics (tests and tools read it)."""

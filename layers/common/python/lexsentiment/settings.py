@@ -54,6 +54,9 @@ class LayerSettings(BaseModel):
     sentiment_backlog_queue_url: str | None = Field(
         default=None, alias="SENTIMENT_BACKLOG_QUEUE_URL", pattern=r"^https?://\S+$", max_length=2048
     )
+    # How long a turn may take, at most: every AWS call gets what is left of it (Lex waits 30 s; the
+    # function's timeout, a little longer than this, is only a backstop).
+    turn_deadline_seconds: float = Field(default=9.0, alias="TURN_DEADLINE_SECONDS", ge=2, le=25, allow_inf_nan=False)
     # Debug aid: log the SHAPE of what the customer said (lengths, character classes), never the words.
     log_conversation_shape: bool = Field(default=False, alias="LOG_CONVERSATION_SHAPE")
     tracing_enabled: bool = Field(default=False, alias="TRACING_ENABLED")

@@ -7,8 +7,12 @@ module may use these factories too, so its look-ups share the same short timeout
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from contextvars import ContextVar, Token
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from botocore.exceptions import ClientError
 
@@ -17,37 +21,101 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_sqs import SQSClient
 
-# A caller is waiting on the phone: fail fast and let the dialogue offer an alternative.
-CONNECT_TIMEOUT_SECONDS = 1.0
-READ_TIMEOUT_SECONDS = 2.0
-MAX_ATTEMPTS = 2
+ClientT = TypeVar("ClientT")
 
 
-def tight_config() -> Config:
-    """Standard retries, at most two attempts, short timeouts: worst case a few seconds, inside Lex's 30."""
+@dataclass(frozen=True, slots=True)
+class CallBudget:
+    """How long one AWS call may take: connect and read timeouts, and attempts (standard retries)."""
+
+    connect: float
+    read: float
+    attempts: int
+
+    @property
+    def worst_case(self) -> float:
+        """Every attempt timing out, plus botocore's standard backoff (at most 1 s before the second)."""
+        return self.attempts * (self.connect + self.read) + (self.attempts - 1) * 1.0
+
+
+# A caller is waiting on the phone: fail fast and let the dialogue offer an alternative. The first
+# budget is every call's when there is time; later ones are for a turn whose deadline is near.
+CALL_BUDGETS = (
+    CallBudget(connect=1.0, read=2.0, attempts=2),
+    CallBudget(connect=0.5, read=1.0, attempts=2),
+    CallBudget(connect=0.5, read=1.0, attempts=1),
+    CallBudget(connect=0.25, read=0.5, attempts=1),
+)
+FULL_BUDGET = CALL_BUDGETS[0]
+# What each step keeps for the ones after it, so that a turn near its deadline still answers and
+# keeps its record: the reply; the backlog queue (then the reply); recording (table, then backlog).
+KEEP_FOR_REPLY = 0.2
+KEEP_FOR_BACKLOG = CALL_BUDGETS[-1].worst_case + KEEP_FOR_REPLY
+KEEP_FOR_RECORDING = CALL_BUDGETS[-1].worst_case + KEEP_FOR_BACKLOG
+
+# The monotonic time by which the current turn must have answered (None: no deadline, as in a tool).
+_deadline: ContextVar[float | None] = ContextVar("lexsentiment_deadline", default=None)
+
+
+class DeadlineNear(RuntimeError):
+    """No call budget fits before the turn's deadline: the call is not made at all."""
+
+
+def set_deadline(seconds: float) -> Token[float | None]:
+    """From now, calls must end within `seconds` (less what each keeps for the steps after it)."""
+    return _deadline.set(time.monotonic() + seconds)
+
+
+def clear_deadline(token: Token[float | None]) -> None:
+    _deadline.reset(token)
+
+
+def budget_within(keep: float) -> CallBudget:
+    """The most generous budget whose worst case still leaves `keep` seconds before the deadline."""
+    deadline = _deadline.get()
+    if deadline is None:
+        return FULL_BUDGET
+    left = deadline - time.monotonic() - keep
+    for budget in CALL_BUDGETS:
+        if budget.worst_case <= left:
+            return budget
+    raise DeadlineNear(f"{left:.2f}s left")
+
+
+def tight_config(budget: CallBudget = FULL_BUDGET) -> Config:
+    """Standard retries within the budget's attempts and timeouts: worst case a few seconds, inside Lex's 30."""
     from botocore.config import Config
 
     return Config(
-        connect_timeout=CONNECT_TIMEOUT_SECONDS,
-        read_timeout=READ_TIMEOUT_SECONDS,
-        retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
+        connect_timeout=budget.connect,
+        read_timeout=budget.read,
+        retries={"mode": "standard", "total_max_attempts": budget.attempts},
     )
 
 
-@lru_cache(maxsize=1)
-def sqs_client() -> SQSClient:
-    """Built on first use (only when the sentiment table has failed), with the same tight budget."""
+@lru_cache(maxsize=len(CALL_BUDGETS))
+def sqs_client(budget: CallBudget = FULL_BUDGET) -> SQSClient:
+    """Built on first use (only when the sentiment table has failed), one per budget."""
     import boto3
 
-    return boto3.session.Session().client("sqs", config=tight_config())
+    return boto3.session.Session().client("sqs", config=tight_config(budget))
 
 
-@lru_cache(maxsize=1)
-def dynamodb_client() -> DynamoDBClient:
-    """One client per container, built on first use so importing this module touches no AWS."""
+@lru_cache(maxsize=len(CALL_BUDGETS))
+def dynamodb_client(budget: CallBudget = FULL_BUDGET) -> DynamoDBClient:
+    """One client per container and budget, built on first use so importing this module touches no AWS."""
     import boto3
 
-    return boto3.session.Session().client("dynamodb", config=tight_config())
+    return boto3.session.Session().client("dynamodb", config=tight_config(budget))
+
+
+def client_within(keep: float, factory: Callable[..., ClientT], injected: ClientT | None = None) -> ClientT:
+    """The client for the budget the deadline allows (an injected client is used as it is, in time or not at all)."""
+    budget = budget_within(keep)
+    if injected is not None:
+        return injected
+    # dynamodb_client() and dynamodb_client(FULL_BUDGET) are two cache entries: ask as the rest of the code does.
+    return factory() if budget is FULL_BUDGET else factory(budget)
 
 
 # Causes (error_code values) that say "not now" rather than "not this request": throttling, the
@@ -91,4 +159,12 @@ class TableAdapter:
 
     @property
     def client(self) -> DynamoDBClient:
+        """The full-budget client, for code without a turn's deadline (the insights API, tools)."""
         return self._client or dynamodb_client()
+
+    def client_within(self, keep: float) -> DynamoDBClient:
+        """The client for the budget the turn's deadline allows, keeping `keep` seconds for later steps.
+
+        Raises DeadlineNear when no budget fits: the caller treats that as the table being unavailable.
+        """
+        return client_within(keep, dynamodb_client, self._client)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from lexsentiment.adapters import sentiment_keys as keys
-from lexsentiment.adapters.aws import TableAdapter, error_code
+from lexsentiment.adapters.aws import KEEP_FOR_BACKLOG, DeadlineNear, TableAdapter, error_code
 from lexsentiment.recording.record import RecordOutcome, RecordResult, TurnRecord
 
 if TYPE_CHECKING:
@@ -32,7 +32,11 @@ class DynamoDbSentimentRecorder(TableAdapter):
 
     def record(self, record: TurnRecord) -> RecordResult:
         try:
-            self.client.transact_write_items(TransactItems=self.transact_items(record))
+            client = self.client_within(KEEP_FOR_BACKLOG)
+        except DeadlineNear:
+            return RecordResult(RecordOutcome.FAILED, "DeadlineNear")
+        try:
+            client.transact_write_items(TransactItems=self.transact_items(record))
             return RecordResult(RecordOutcome.RECORDED)
         except ClientError as error:
             older = _cancelled_because(error, OLDER_THAN_SUMMARY) and not _cancelled_because(error, DUPLICATE_TURN)
@@ -43,7 +47,11 @@ class DynamoDbSentimentRecorder(TableAdapter):
         # A turn older than the summary's latest (replayed from the backlog after newer turns were
         # written): count it, but leave the conversation's latest state as the newer turn set it.
         try:
-            self.client.transact_write_items(TransactItems=self.transact_items(record, latest=False))
+            self.client_within(KEEP_FOR_BACKLOG).transact_write_items(
+                TransactItems=self.transact_items(record, latest=False)
+            )
+        except DeadlineNear:
+            return RecordResult(RecordOutcome.FAILED, "DeadlineNear")
         except (ClientError, BotoCoreError) as error:
             return _not_recorded(error)
         return RecordResult(RecordOutcome.RECORDED)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from lexsentiment.adapters.aws import error_code, sqs_client
+from lexsentiment.adapters.aws import KEEP_FOR_REPLY, DeadlineNear, client_within, error_code, sqs_client
 from lexsentiment.recording.message import TurnRecordMessage
 from lexsentiment.recording.record import RecordOutcome, RecordResult, TurnRecord
 
@@ -21,9 +21,11 @@ class SqsSentimentBacklog:
 
     def put(self, record: TurnRecord) -> RecordResult:
         try:
-            (self._client or sqs_client()).send_message(
+            client_within(KEEP_FOR_REPLY, sqs_client, self._client).send_message(
                 QueueUrl=self._queue_url, MessageBody=TurnRecordMessage.of(record).model_dump_json()
             )
+        except DeadlineNear:
+            return RecordResult(RecordOutcome.FAILED, "DeadlineNear")
         except (ClientError, BotoCoreError) as error:
             return RecordResult(RecordOutcome.FAILED, error_code(error))
         return RecordResult(RecordOutcome.QUEUED)

@@ -1,0 +1,114 @@
+"""Lex's deadline, kept: against DynamoDB that accepts connections and never answers, a turn answers
+before Lambda's timeout, and its record is kept (queued, or failing that, in a recovery log line)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from deliverybot.bot import delivery_bot
+from deliverybot.deliveries_table import DynamoDbDeliveryRepository
+from lexsentiment.adapters.aws import dynamodb_client, sqs_client
+from lexsentiment.adapters.sentiment_table import DynamoDbSentimentRecorder
+from lexsentiment.adapters.sqs_backlog import SqsSentimentBacklog
+from lexsentiment.recording.durable import DurableSentimentRecorder
+from lexsentiment.settings import LayerSettings, load_settings
+from local.lambda_context import FakeLambdaContext
+from tests.support import NOW, THRESHOLDS, assert_valid_v2_response, load_event, reply_text
+
+QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/local-sentiment-backlog"
+LOOKUP_FAILED = "I can't look up deliveries right now. Would you like to speak to an agent?"
+# As deployed: template.yaml's function timeout and TURN_DEADLINE_SECONDS.
+FUNCTION_TIMEOUT_MILLIS = 10_000
+DEPLOYED = load_settings({**THRESHOLDS, "TURN_DEADLINE_SECONDS": "9"}, LayerSettings)
+
+
+@pytest.fixture
+def hung_endpoint() -> Iterator[str]:
+    """A local server that accepts every connection and never answers a byte."""
+    server = socket.create_server(("127.0.0.1", 0), backlog=32)
+    server.settimeout(0.1)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def hold_connections() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except TimeoutError:
+                continue
+            held.append(connection)
+
+    thread = threading.Thread(target=hold_connections, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    stop.set()
+    thread.join(timeout=5)
+    for connection in held:
+        connection.close()
+    server.close()
+
+
+@pytest.fixture
+def hung_dynamodb(hung_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", hung_endpoint)
+    dynamodb_client.cache_clear()
+    sqs_client.cache_clear()
+    yield
+    dynamodb_client.cache_clear()
+    sqs_client.cache_clear()
+
+
+def fulfilment_turn(backlog: SqsSentimentBacklog, settings: LayerSettings, context: FakeLambdaContext) -> Any:
+    handler = delivery_bot(
+        DynamoDbDeliveryRepository("local-DeliveriesTable"),
+        clock=lambda: NOW,
+        settings=settings,
+        recorder=DurableSentimentRecorder(
+            table=DynamoDbSentimentRecorder("local-SentimentTable", timedelta(days=90)), backlog=backlog
+        ),
+    )
+    return handler(load_event("lexv2/check-delivery-status-fulfilment.json"), context)
+
+
+@pytest.mark.enable_socket
+def test_a_hung_table_still_answers_before_the_timeout_and_queues_the_record(
+    hung_dynamodb: None, log_lines: list[str]
+) -> None:
+    sqs = boto3.client("sqs", region_name="us-east-1")
+    context = FakeLambdaContext(timeout_millis=FUNCTION_TIMEOUT_MILLIS)
+
+    with Stubber(sqs) as queue:
+        queue.add_response("send_message", {"MessageId": "queued-1"})
+        response = fulfilment_turn(SqsSentimentBacklog(QUEUE_URL, client=sqs), DEPLOYED, context)
+        queue.assert_no_pending_responses()
+
+    assert context.get_remaining_time_in_millis() > 0  # Lambda would not have cut it off
+    assert_valid_v2_response(response)
+    assert reply_text(response) == LOOKUP_FAILED  # never a guessed date
+    (handled,) = [json.loads(line) for line in log_lines if '"turn_handled"' in line]
+    assert handled["recording"] == "queued"
+
+
+@pytest.mark.enable_socket
+def test_with_the_queue_hung_too_the_record_is_in_a_recovery_line_before_the_deadline(
+    hung_dynamodb: None, hung_endpoint: str, monkeypatch: pytest.MonkeyPatch, log_lines: list[str]
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SQS", hung_endpoint)
+    context = FakeLambdaContext(timeout_millis=5_000)  # a shorter budget: the steps must shrink to fit it
+
+    response = fulfilment_turn(SqsSentimentBacklog(QUEUE_URL), DEPLOYED, context)
+
+    assert context.get_remaining_time_in_millis() > 0
+    assert reply_text(response) == LOOKUP_FAILED
+    lines = [json.loads(line) for line in log_lines]
+    (recovery,) = [line for line in lines if line["message"] == "sentiment_record_recovery"]
+    assert recovery["record"]["conversation_id"] == "demo-session-0005"
