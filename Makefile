@@ -16,18 +16,27 @@ EVENT ?= events/lexv2/check-delivery-status-upset.json
 BACKEND ?= embedded
 export PYTHONPATH := layers/common/python:functions/delivery_bot:.:examples/booktrip/src
 
-.PHONY: bench install invoke seed report local-reset chat demo replay recover test unit integration lint typecheck check format flow validate build deploy audit clean
+.PHONY: bench install lock invoke seed report local-reset chat demo replay recover test unit integration lint typecheck check format flow validate build deploy audit clean
 
-$(STAMP): requirements-dev.txt layers/common/python/requirements.txt pyproject.toml
+$(STAMP): requirements-dev.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "Python 3.11 or newer is needed: run with PYTHON=python3.13 (or 3.11, 3.12)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --editable .
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+LOCK_OPTIONS := --quiet --generate-hashes --no-header
+
+## Re-resolve the lock files (with hashes) from the requirements files: the layer's for Lambda (Python 3.13, arm64), the dev environment's for Python 3.11+ anywhere.
+lock: install
+	$(BIN)/uv pip compile $(LOCK_OPTIONS) --python-version 3.13 --python-platform aarch64-manylinux_2_28 \
+		--output-file layers/common/python/requirements.lock layers/common/python/requirements.txt
+	$(BIN)/uv pip compile $(LOCK_OPTIONS) --universal --python-version 3.11 \
+		--output-file requirements-dev.lock requirements-dev.txt
 
 ## Run the code hook in-process on EVENT against the embedded moto backend (BACKEND=aws for real tables).
 invoke: install
