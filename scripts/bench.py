@@ -71,6 +71,25 @@ answer_in_process(dynamodb_client())
 from local.lambda_context import FakeLambdaContext
 app.lambda_handler(json.load(open(sys.argv[1])), FakeLambdaContext())
 """
+# One process: import the hook (priming it as SnapStart would before the snapshot, or not), then time
+# the first turn alone: what a restored snapshot still pays.
+FIRST_TURN = """
+import json, sys, time
+from deliverybot import app
+from lexsentiment.adapters.aws import dynamodb_client
+from lexsentiment.snapstart import prime
+from local.lambda_context import FakeLambdaContext
+from scripts.bench_stub import answer_in_process
+if sys.argv[2] == "primed":
+    import os
+    from lexsentiment.settings import LayerSettings, load_settings
+    prime(load_settings(os.environ, LayerSettings))
+answer_in_process(dynamodb_client())
+event, context = json.load(open(sys.argv[1])), FakeLambdaContext()
+started = time.perf_counter()
+app.lambda_handler(event, context)
+print(time.perf_counter() - started)
+"""
 NULL_STREAM = open(os.devnull, "w")  # open for the whole run
 
 # What any hook on our stack pays before its own code: the floor plus pydantic (one model built) and
@@ -226,10 +245,34 @@ def warm_turn(turns: int) -> None:
     row("floor: one small PutItem, botocore, no network", botocore_floor)
     ratio = statistics.median(with_botocore) / statistics.median(botocore_floor)
     row("code hook, botocore, no network", with_botocore, f"{ratio:5.2f}x the PutItem floor")
+    first_turns = first_turn_after_init(runs=1 if turns < 100 else 7)
+    print("   The first turn after init (what a SnapStart restore still pays), median of fresh processes")
+    for label, seconds in first_turns.items():
+        ratio = seconds / statistics.median(with_botocore)
+        print(f"   {label:<50} {seconds * 1e6:14.1f} us   {ratio:5.2f}x the warm turn (botocore)")
     print("   The decorator's own cost: a calm V2 turn that the layer passes through (no sentiment table)")
     row("floor: DeliveryBot's bare handler (no layer)", bare)
     ratio = statistics.median(wrapped) / statistics.median(bare)
     row("same handler inside @sentiment_aware", wrapped, f"{ratio:5.2f}x the bare handler")
+
+
+def first_turn_after_init(runs: int) -> dict[str, float]:
+    """The first turn's own time in a fresh process, without and with SnapStart's priming before it."""
+    environment = {**os.environ, **ENVIRONMENT}
+    modes = {"first turn, nothing primed": "cold", "first turn, primed before the snapshot": "primed"}
+    timings: dict[str, list[float]] = {label: [] for label in modes}
+    for _ in range(runs):
+        for label, mode in modes.items():
+            done = subprocess.run(
+                [sys.executable, "-c", FIRST_TURN, str(EVENT), mode],
+                env=environment,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            timings[label].append(float(done.stdout.strip().splitlines()[-1]))
+    return {label: statistics.median(values) for label, values in timings.items()}
 
 
 def decorator_cost(app: Any, context: Any, turns: int) -> tuple[list[float], list[float]]:

@@ -139,3 +139,27 @@ def test_the_dashboard_shows_what_an_operator_and_a_supervisor_ask_first() -> No
     assert "p99" in shown["Duration"]
     assert {"ApproximateAgeOfOldestMessage", "ApproximateNumberOfMessagesVisible"} <= set(shown)
     assert "OperationsDashboardUrl" in TEMPLATE["Outputs"]
+
+
+def test_snapstart_is_a_choice_on_the_published_versions_lex_calls() -> None:
+    function = functions()["DeliveryBotFunction"]
+
+    assert PARAMETERS["EnableSnapStart"]["Default"] == "false"
+    assert function["AutoPublishAlias"] == "live"
+    assert function["SnapStart"] == {"ApplyOn": {"Fn::If": ["SnapStartOn", "PublishedVersions", "None"]}}
+    assert TEMPLATE["Globals"]["Function"]["Runtime"] in {"python3.12", "python3.13"}  # SnapStart: Python 3.12+
+
+
+def test_priming_builds_what_the_first_turn_would_and_needs_no_network() -> None:
+    from lexsentiment.settings import LayerSettings, load_settings
+    from lexsentiment.snapstart import prime, register_priming
+
+    settings = load_settings(
+        {
+            "SENTIMENT_TABLE_NAME": "local-SentimentTable",
+            "SENTIMENT_BACKLOG_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/local-sentiment-backlog",
+        },
+        LayerSettings,
+    )
+    prime(settings)  # sockets are off in this suite: a request that left the process would fail here
+    assert register_priming(settings) is False  # snapshot_restore_py exists only in Lambda's managed runtime

@@ -23,7 +23,8 @@ from tests.support import ROOT
 
 TEMPLATE = load_template()
 RESOURCES: dict[str, Any] = TEMPLATE["Resources"]
-FUNCTION_ARN = {"Fn::GetAtt": ["DeliveryBotFunction", "Arn"]}
+# Lex calls the function's published "live" alias (AutoPublishAlias), never $LATEST (SnapStart needs versions).
+FUNCTION_ARN = {"Ref": "DeliveryBotFunction.Alias"}
 # The slots each intent's dialogue reads.
 SLOTS_THE_CODE_READS = {
     CHECK_DELIVERY_STATUS: {TRACKING_NUMBER},

@@ -18,6 +18,7 @@ from lexsentiment.observability import logger, metrics
 from lexsentiment.policy.assess import Thresholds
 from lexsentiment.recording.record import SentimentRecorder
 from lexsentiment.settings import LayerSettings, load_settings
+from lexsentiment.snapstart import register_priming
 
 
 class LayerKeywords(TypedDict, total=False):
@@ -106,6 +107,8 @@ def sentiment_aware(
 
             code_hook = Tracer().capture_lambda_handler(code_hook, capture_response=False)
 
+        # With SnapStart on, the snapshot holds what the first turn would build; harmless when it is off.
+        register_priming(layer_settings)
         return SentimentAwareHandler(team_handler, layer, code_hook)
 
     return wrap(handler) if handler is not None else wrap

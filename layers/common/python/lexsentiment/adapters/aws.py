@@ -8,11 +8,12 @@ module may use these factories too, so its look-ups share the same short timeout
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from botocore.exceptions import ClientError
 
@@ -142,6 +143,31 @@ UNAVAILABLE_CAUSES = frozenset(
 
 def is_unavailable(cause: str) -> bool:
     return cause in UNAVAILABLE_CAUSES
+
+
+class _Body:
+    def __init__(self, content: bytes) -> None:
+        self._content = content
+
+    def stream(self, **_: object) -> list[bytes]:
+        return [self._content]
+
+
+@contextmanager
+def answered_in_process(client: Any) -> Iterator[None]:
+    """Inside this block the client's requests are built, signed and answered "200 {}" without leaving
+    the process: what priming a client for a snapshot needs (serialisers, endpoint rules, parsers)."""
+    from botocore.awsrequest import AWSResponse, HTTPHeaders
+
+    def canned(**_: object) -> AWSResponse:
+        return AWSResponse("https://priming.invalid", 200, HTTPHeaders(), _Body(b"{}"))
+
+    event = f"before-send.{client.meta.service_model.service_name}"
+    client.meta.events.register(event, canned, unique_id="lexsentiment-priming")
+    try:
+        yield
+    finally:
+        client.meta.events.unregister(event, unique_id="lexsentiment-priming")
 
 
 def error_code(error: Exception) -> str:
