@@ -163,3 +163,19 @@ def test_priming_builds_what_the_first_turn_would_and_needs_no_network() -> None
     )
     prime(settings)  # sockets are off in this suite: a request that left the process would fail here
     assert register_priming(settings) is False  # snapshot_restore_py exists only in Lambda's managed runtime
+
+
+def test_the_score_filter_reads_fields_the_turn_line_has(log_lines: list[str]) -> None:
+    from tests.support import load_event, respond
+
+    respond(load_event("lexv2/check-delivery-status-upset.json"))
+    (line,) = [json.loads(text) for text in log_lines if '"turn_handled"' in text]
+    metric_filter = metric_filters()["TurnSentimentScoreFilter"]
+    (transformation,) = metric_filter["MetricTransformations"]
+
+    for field in re.findall(r"\$\.(\w+)", metric_filter["FilterPattern"]):
+        assert field in line, field
+    assert line["repeated_hook"] is False and -5 <= line["turn_score"] <= 5
+    assert transformation["MetricValue"] == "$.turn_score"
+    assert transformation["Dimensions"] == [{"Key": "intent", "Value": "$.metric_intent"}]
+    assert line["metric_intent"] == "CheckDeliveryStatus"

@@ -56,8 +56,20 @@ def attributes_size(attributes: Mapping[str, str]) -> int:
     return len(json.dumps(attributes, ensure_ascii=False).encode())
 
 
+# JSON writes a character as at most 6 bytes (\uXXXX), and a pair adds 6 bytes of quotes, colon and comma.
+_MOST_BYTES_PER_CHARACTER = 6
+
+
+def _surely_fits(attributes: Mapping[str, str]) -> bool:
+    """True when even the worst JSON encoding fits: the usual map, measured without serialising it."""
+    characters = sum(len(key) + len(value) + 1 for key, value in attributes.items())
+    return characters * _MOST_BYTES_PER_CHARACTER + 2 <= SESSION_ATTRIBUTES_LIMIT
+
+
 def within_limit(attributes: dict[str, str]) -> dict[str, str]:
     """The attributes, with our expendable ones dropped until the map fits Lex's limit (if it can)."""
+    if _surely_fits(attributes):
+        return attributes
     fitted = dict(attributes)
     for name in EXPENDABLE_ATTRIBUTES:
         if attributes_size(fitted) <= SESSION_ATTRIBUTES_LIMIT:
