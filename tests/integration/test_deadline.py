@@ -84,7 +84,7 @@ def test_a_hung_table_still_answers_before_the_timeout_and_queues_the_record(
     hung_dynamodb: None, log_lines: list[str]
 ) -> None:
     sqs = boto3.client("sqs", region_name="us-east-1")
-    context = FakeLambdaContext(timeout_millis=FUNCTION_TIMEOUT_MILLIS)
+    context = FakeLambdaContext(timeout_millis=FUNCTION_TIMEOUT_MILLIS, counts_down=True)
 
     with Stubber(sqs) as queue:
         queue.add_response("send_message", {"MessageId": "queued-1"})
@@ -103,7 +103,7 @@ def test_with_the_queue_hung_too_the_record_is_in_a_recovery_line_before_the_dea
     hung_dynamodb: None, hung_endpoint: str, monkeypatch: pytest.MonkeyPatch, log_lines: list[str]
 ) -> None:
     monkeypatch.setenv("AWS_ENDPOINT_URL_SQS", hung_endpoint)
-    context = FakeLambdaContext(timeout_millis=5_000)  # a shorter budget: the steps must shrink to fit it
+    context = FakeLambdaContext(timeout_millis=5_000, counts_down=True)  # the steps must shrink to fit it
 
     response = fulfilment_turn(SqsSentimentBacklog(QUEUE_URL), DEPLOYED, context)
 

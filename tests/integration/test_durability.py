@@ -91,7 +91,9 @@ def drain(attempts: int = 10, timeout_millis: int = 60_000) -> list[str]:
         if not messages:
             break
         event = {"Records": [sqs_record(message) for message in messages]}
-        context = FakeLambdaContext(function_name="SentimentBacklogFunction", timeout_millis=timeout_millis)
+        context = FakeLambdaContext(
+            function_name="SentimentBacklogFunction", timeout_millis=timeout_millis, counts_down=True
+        )
         response = drain_app.lambda_handler(event, context)
         failed_ids = {item["itemIdentifier"] for item in response["batchItemFailures"]}
         failed.extend(sorted(failed_ids - set(failed)))
