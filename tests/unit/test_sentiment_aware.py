@@ -414,3 +414,12 @@ def test_the_fast_reading_of_a_reply_never_accepts_what_the_models_reject(
         dict(validated.slots),
         validated.has_message,
     )
+
+
+@settings(max_examples=500, deadline=None)
+@given(attributes=st.dictionaries(st.text(max_size=40), st.text(max_size=600), max_size=40))
+def test_the_quick_size_check_never_lets_an_oversized_map_through(attributes: dict[str, str]) -> None:
+    from lexsentiment.memory import SESSION_ATTRIBUTES_LIMIT, _surely_fits, attributes_size
+
+    if _surely_fits(attributes):
+        assert attributes_size(attributes) <= SESSION_ATTRIBUTES_LIMIT

@@ -35,7 +35,7 @@ from lexsentiment.policy import scale
 from lexsentiment.policy.assess import Decision, HandoverReason, Thresholds, assess, reassess
 from lexsentiment.policy.conversation_score import start_and_end
 from lexsentiment.recording.record import RecordOutcome, RecordResult, SentimentRecorder, TurnRecord, record_key
-from lexsentiment.sentiment_view import ReportedFailure, TurnSentiment, _current
+from lexsentiment.sentiment_view import ReportedFailure, TurnSentiment, answered, answering
 
 Handler = Callable[[dict[str, Any], Any], Any]
 
@@ -210,7 +210,7 @@ class SentimentLayer:
         self, event: dict[str, Any], turn: Turn, context: Any, sentiment: TurnSentiment, memory: ConversationMemory
     ) -> Answer:
         """The team's handler on this event; a raise or a reply Lex would reject becomes the sorry reply."""
-        token, parsed = _current.set(sentiment), parsed_as(event, turn)
+        token, parsed = answering(sentiment), parsed_as(event, turn)
         try:
             raw = self._handler(event, context)
             response = read_response(raw, turn.lex_version)
@@ -222,7 +222,7 @@ class SentimentLayer:
             return Answer(self._own(self._sorry_reply({}), turn), memory, handler_error=type(error).__name__)
         finally:
             forget_parsed(parsed)
-            _current.reset(token)
+            answered(token)
         return Answer(response, memory, failure=sentiment.failure)
 
     def _apply_rules(self, turn: Turn, sentiment: TurnSentiment, answer: Answer) -> Answer:

@@ -56,13 +56,14 @@ def attributes_size(attributes: Mapping[str, str]) -> int:
     return len(json.dumps(attributes, ensure_ascii=False).encode())
 
 
-# JSON writes a character as at most 6 bytes (\uXXXX), and a pair adds 6 bytes of quotes, colon and comma.
+# JSON writes a character as at most 6 bytes (\uXXXX), and a pair adds at most 8 ('"k": "v", ').
 _MOST_BYTES_PER_CHARACTER = 6
 
 
 def _surely_fits(attributes: Mapping[str, str]) -> bool:
     """True when even the worst JSON encoding fits: the usual map, measured without serialising it."""
-    characters = sum(len(key) + len(value) + 1 for key, value in attributes.items())
+    # Two more characters per pair, six bytes each, cover the pair's 8 bytes of punctuation.
+    characters = sum(len(key) + len(value) + 2 for key, value in attributes.items())
     return characters * _MOST_BYTES_PER_CHARACTER + 2 <= SESSION_ATTRIBUTES_LIMIT
 
 

@@ -8,7 +8,7 @@ so the layer may offer an agent even after the customer declined one.
 
 from __future__ import annotations
 
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, replace
 
 from lexsentiment.lex.turn import Turn
@@ -98,6 +98,15 @@ class TurnSentiment:
 
 
 _current: ContextVar[TurnSentiment | None] = ContextVar("lexsentiment_turn_sentiment", default=None)
+
+
+def answering(view: TurnSentiment) -> Token[TurnSentiment | None]:
+    """Called by the layer: until `answered(token)`, turn_sentiment() returns this view."""
+    return _current.set(view)
+
+
+def answered(token: Token[TurnSentiment | None]) -> None:
+    _current.reset(token)
 
 
 def turn_sentiment() -> TurnSentiment:
