@@ -23,9 +23,7 @@ class DynamoDbDeliveryRepository(TableAdapter):
                 Key={"trackingNumber": {"S": tracking_number}},
                 ProjectionExpression="trackingNumber, deliveryDate, deliveryAddress",
             )
-        except DeadlineNear as error:
-            raise StoreUnavailable("DeadlineNear") from error
-        except (ClientError, BotoCoreError) as error:
+        except (ClientError, BotoCoreError, DeadlineNear) as error:
             raise StoreUnavailable(error_code(error)) from error
         item = response.get("Item")
         return _delivery(item) if item else None

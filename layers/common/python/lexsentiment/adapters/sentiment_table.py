@@ -32,17 +32,13 @@ class DynamoDbSentimentRecorder(TableAdapter):
 
     def record(self, record: TurnRecord) -> RecordResult:
         try:
-            client = self.client_within(KEEP_FOR_BACKLOG)
-        except DeadlineNear:
-            return RecordResult(RecordOutcome.FAILED, "DeadlineNear")
-        try:
-            client.transact_write_items(TransactItems=self.transact_items(record))
+            self.client_within(KEEP_FOR_BACKLOG).transact_write_items(TransactItems=self.transact_items(record))
             return RecordResult(RecordOutcome.RECORDED)
         except ClientError as error:
             older = _cancelled_because(error, OLDER_THAN_SUMMARY) and not _cancelled_because(error, DUPLICATE_TURN)
             if not older:
                 return _not_recorded(error)
-        except BotoCoreError as error:
+        except (BotoCoreError, DeadlineNear) as error:
             return _not_recorded(error)
         # A turn older than the summary's latest (replayed from the backlog after newer turns were
         # written): count it, but leave the conversation's latest state as the newer turn set it.
@@ -50,9 +46,7 @@ class DynamoDbSentimentRecorder(TableAdapter):
             self.client_within(KEEP_FOR_BACKLOG).transact_write_items(
                 TransactItems=self.transact_items(record, latest=False)
             )
-        except DeadlineNear:
-            return RecordResult(RecordOutcome.FAILED, "DeadlineNear")
-        except (ClientError, BotoCoreError) as error:
+        except (ClientError, BotoCoreError, DeadlineNear) as error:
             return _not_recorded(error)
         return RecordResult(RecordOutcome.RECORDED)
 
@@ -240,7 +234,7 @@ class DynamoDbSentimentRecorder(TableAdapter):
         }
 
 
-def _not_recorded(error: ClientError | BotoCoreError) -> RecordResult:
+def _not_recorded(error: ClientError | BotoCoreError | DeadlineNear) -> RecordResult:
     """DUPLICATE when the turn record already exists, otherwise FAILED with the cause."""
     if isinstance(error, ClientError) and _cancelled_because(error, DUPLICATE_TURN):
         return RecordResult(RecordOutcome.DUPLICATE)

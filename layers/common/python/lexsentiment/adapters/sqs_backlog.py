@@ -24,8 +24,6 @@ class SqsSentimentBacklog:
             client_within(KEEP_FOR_REPLY, sqs_client, self._client).send_message(
                 QueueUrl=self._queue_url, MessageBody=TurnRecordMessage.of(record).model_dump_json()
             )
-        except DeadlineNear:
-            return RecordResult(RecordOutcome.FAILED, "DeadlineNear")
-        except (ClientError, BotoCoreError) as error:
+        except (ClientError, BotoCoreError, DeadlineNear) as error:
             return RecordResult(RecordOutcome.FAILED, error_code(error))
         return RecordResult(RecordOutcome.QUEUED)
