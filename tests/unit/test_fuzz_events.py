@@ -54,8 +54,11 @@ def _string_attributes(event: Any) -> dict[str, str]:
         return {}
     holder = event if "currentIntent" in event and "sessionState" not in event else event.get("sessionState")
     attributes = holder.get("sessionAttributes") if isinstance(holder, dict) else None
-    if not isinstance(attributes, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in attributes.items()
-    ):
+    if not isinstance(attributes, dict):
         return {}
-    return {key: value for key, value in attributes.items() if key not in OWN_ATTRIBUTES}
+    # Lex holds strings only: the layer keeps the string pairs and drops the rest.
+    return {
+        key: value
+        for key, value in attributes.items()
+        if isinstance(key, str) and isinstance(value, str) and key not in OWN_ATTRIBUTES
+    }
