@@ -16,7 +16,7 @@ EVENT ?= events/lexv2/check-delivery-status-upset.json
 BACKEND ?= embedded
 export PYTHONPATH := layers/common/python:functions/delivery_bot:.:examples/booktrip/src
 
-.PHONY: bench install lock invoke seed report local-reset chat demo replay recover test unit integration lint typecheck check format flow validate build deploy audit clean
+.PHONY: bench install lock invoke seed report local-reset chat demo replay recover forget test unit integration lint typecheck check format flow validate build deploy audit clean
 
 $(STAMP): requirements-dev.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -65,6 +65,13 @@ replay: install
 ## Re-import turn records that were logged for recovery (LOG=exported-log-lines.jsonl).
 recover: install
 	$(BIN)/python -m local.recover $(LOG) --backend $(BACKEND)
+
+## Erase one customer's sentiment data and print what went (USER=<id>; DRY_RUN=1 only counts; BACKEND=aws).
+# USER is also the shell's login name: only a USER given on the make command line names a customer. It
+# reaches the tool through the environment, so no shell ever parses an id.
+forget: export FORGET_USER := $(if $(filter command line,$(origin USER)),$(USER))
+forget: install
+	$(BIN)/python -m local.forget --backend $(BACKEND) $(if $(filter-out 0 false no,$(DRY_RUN)),--dry-run)
 
 ## Benchmarks as ratios to floors measured in the same run (never asserted; see docs/performance.md).
 bench: install

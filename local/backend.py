@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -11,19 +12,38 @@ from local.template import create_table_request, load_template, table_resources
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_secretsmanager import SecretsManagerClient
 
 # Logical ids in template.yaml -> the environment variable the code hook reads the table name from.
 TABLE_SETTINGS = {"DeliveriesTable": "DELIVERIES_TABLE_NAME", "SentimentTable": "SENTIMENT_TABLE_NAME"}
 DEFAULT_REGION = "us-east-1"
+# The secrets the layer's keys come from (template.yaml's MemorySealSecret and UserIdSigningSecret).
+LOCAL_SECRETS = {"MEMORY_SEAL_SECRET": "local-memory-seal", "USER_ID_SIGNING_SECRET": "local-user-id-signing"}
 
 
 @dataclass(frozen=True)
 class TableNames:
+    """The tables, and the signing secrets (by name) that go with them."""
+
     deliveries: str
     sentiment: str
+    memory_seal_secret: str = LOCAL_SECRETS["MEMORY_SEAL_SECRET"]
+    user_id_signing_secret: str = LOCAL_SECRETS["USER_ID_SIGNING_SECRET"]
 
     def as_environment(self) -> dict[str, str]:
-        return {"DELIVERIES_TABLE_NAME": self.deliveries, "SENTIMENT_TABLE_NAME": self.sentiment}
+        return {
+            "DELIVERIES_TABLE_NAME": self.deliveries,
+            "SENTIMENT_TABLE_NAME": self.sentiment,
+            "MEMORY_SEAL_SECRET": self.memory_seal_secret,
+            "USER_ID_SIGNING_SECRET": self.user_id_signing_secret,
+        }
+
+
+def create_signing_secrets(client: SecretsManagerClient, key: str | None = None) -> None:
+    """The two signing secrets, with random keys as the template's GenerateSecretString makes them
+    (or `key`, for tests that sign as a trusted party would)."""
+    for name in LOCAL_SECRETS.values():
+        client.create_secret(Name=name, SecretString=key or secrets.token_urlsafe(48))
 
 
 def create_tables(client: DynamoDBClient, prefix: str = "local-") -> TableNames:
@@ -64,12 +84,21 @@ def aws_tables(stack_name: str | None) -> TableNames:
     """Real tables: from DELIVERIES_TABLE_NAME/SENTIMENT_TABLE_NAME, else from the deployed stack's outputs."""
     deliveries = os.environ.get("DELIVERIES_TABLE_NAME")
     sentiment = os.environ.get("SENTIMENT_TABLE_NAME")
-    if deliveries and sentiment:
-        return TableNames(deliveries=deliveries, sentiment=sentiment)
+    seal = os.environ.get("MEMORY_SEAL_SECRET")
+    if deliveries and sentiment and seal:
+        signing = os.environ.get("USER_ID_SIGNING_SECRET", "")
+        return TableNames(deliveries, sentiment, memory_seal_secret=seal, user_id_signing_secret=signing)
     if not stack_name:
-        raise SystemExit("BACKEND=aws needs DELIVERIES_TABLE_NAME and SENTIMENT_TABLE_NAME, or STACK_NAME.")
+        raise SystemExit(
+            "BACKEND=aws needs DELIVERIES_TABLE_NAME, SENTIMENT_TABLE_NAME and MEMORY_SEAL_SECRET, or STACK_NAME."
+        )
     import boto3
 
     stacks = boto3.client("cloudformation").describe_stacks(StackName=stack_name)["Stacks"]
     outputs = {output["OutputKey"]: output["OutputValue"] for output in stacks[0].get("Outputs", [])}
-    return TableNames(deliveries=outputs["DeliveriesTableName"], sentiment=outputs["SentimentTableName"])
+    return TableNames(
+        deliveries=outputs["DeliveriesTableName"],
+        sentiment=outputs["SentimentTableName"],
+        memory_seal_secret=outputs["MemorySealSecretArn"],
+        user_id_signing_secret=outputs["UserIdSigningSecretArn"],
+    )

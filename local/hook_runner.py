@@ -38,6 +38,7 @@ class CodeHookRunner:
     def __init__(self, tables: TableNames, log_stream: TextIO | None) -> None:
         """`log_stream`: where the hook's JSON logs go (None: nowhere)."""
         use_tables(tables)
+        self._tables = tables
         os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")  # EMF lines would clutter the output
         self._module = importlib.import_module(HANDLER_MODULE)
         from lexsentiment.observability import logger
@@ -50,6 +51,13 @@ class CodeHookRunner:
         from lexsentiment.observability import metrics
 
         self._metrics = metrics
+
+    def memory_seal_key(self) -> bytes:
+        """The key the hook seals its memory with (the local store's secret, or the stack's)."""
+        import boto3
+
+        secret = boto3.client("secretsmanager").get_secret_value(SecretId=self._tables.memory_seal_secret)
+        return secret["SecretString"].encode()
 
     def __call__(self, event: Any) -> HookResult:
         capture = _TurnLogCapture(self._current_keys)

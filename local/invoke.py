@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from local.hook_runner import CodeHookRunner
+from local.lex_events import sealed_as_our_reply
 from local.store import open_backend
 
 DEFAULT_EVENT = Path("events/lexv2/check-delivery-status-upset.json")
@@ -56,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Cannot read event {args.event}: {error}", file=sys.stderr)
         return 2
     with open_backend(args.backend, args.stack_name) as backend:
-        result = CodeHookRunner(backend.tables, log_stream=sys.stderr)(event)
+        runner = CodeHookRunner(backend.tables, log_stream=sys.stderr)
+        result = runner(sealed_as_our_reply(event, runner.memory_seal_key()))
     print(json.dumps(result.response, indent=2))
     print(summarise(args.event, result.response, result.fields))
     return 0

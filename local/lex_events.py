@@ -91,3 +91,25 @@ def v2_event(
             "prompt": {"attempt": "Initial"},
         }
     return event
+
+
+def sealed_as_our_reply(event: dict[str, Any], key: bytes) -> dict[str, Any]:
+    """The event with the layer's memory attributes in it sealed, as the layer's previous reply sealed them.
+
+    A sample event that carries memory (an agent offer waiting for its yes, say) stands for the turn
+    after one of our replies; without the seal the layer would rightly take it as forged.
+    """
+    from lexsentiment.lex.events import MalformedEvent, parse_event
+    from lexsentiment.memory import MEMORY_ATTRIBUTES, Attr
+    from lexsentiment.trust import seal
+
+    holder = event.get("sessionState", event) if "currentIntent" not in event else event
+    attributes = holder.get("sessionAttributes") if isinstance(holder, dict) else None
+    if not isinstance(attributes, dict) or not any(name in attributes for name in MEMORY_ATTRIBUTES):
+        return event
+    try:
+        conversation_id = parse_event(event).conversation_id
+    except MalformedEvent:
+        return event
+    attributes[Attr.SEAL] = seal(key, conversation_id, attributes, MEMORY_ATTRIBUTES)
+    return event

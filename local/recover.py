@@ -75,10 +75,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stack-name", default=os.environ.get("STACK_NAME"))
     parser.add_argument("--dry-run", action="store_true", help="count what would be imported, write nothing")
     parser.add_argument("--retention-days", type=int, default=90, help="TTL of the re-imported turn records")
+    parser.add_argument(
+        "--conversation-retention-days", type=int, default=365, help="TTL of the conversations' and users' items"
+    )
     args = parser.parse_args(argv)
     with args.log_file.open(encoding="utf-8") as lines, open_backend(args.backend, args.stack_name) as backend:
         recorder = DynamoDbSentimentRecorder(
-            backend.tables.sentiment, timedelta(days=args.retention_days), backend.client
+            backend.tables.sentiment,
+            timedelta(days=args.retention_days),
+            backend.client,
+            conversation_retention=timedelta(days=args.conversation_retention_days),
         )
         counts = recover(lines, recorder, dry_run=args.dry_run)
     print(", ".join(f"{outcome}: {count}" for outcome, count in sorted(counts.items())) or "no recovery lines found")

@@ -1,4 +1,4 @@
-"""Sentiment report for people working locally: which intents upset customers, and which conversations soured.
+"""Sentiment report for people working locally: which intents and bots upset customers, which conversations soured.
 
     python -m local.report [--days 30 | --from YYYY-MM-DD --to YYYY-MM-DD] [--top 10] [--json]
                            [--charts DIR] [--conversation ID] [--backend embedded|aws] [--stack-name NAME]
@@ -21,7 +21,7 @@ from typing import Any
 
 from lexsentiment.adapters.insights_store import DynamoDbInsightsStore
 from lexsentiment.insights import views
-from lexsentiment.insights.models import ConversationSummary, DayTotals, IntentTotals, SentimentTotals
+from lexsentiment.insights.models import BotTotals, ConversationSummary, DayTotals, IntentTotals, SentimentTotals
 from lexsentiment.insights.queries import MAX_PAGE_SIZE
 from lexsentiment.policy.conversation_score import Shift
 from lexsentiment.policy.scale import shown
@@ -37,6 +37,7 @@ class Report:
     first: date
     last: date
     intents: list[IntentTotals]
+    bots: list[BotTotals]
     daily: dict[str, list[DayTotals]]
     soured: list[ConversationSummary]
     shift_counts: dict[Shift, int]
@@ -44,6 +45,7 @@ class Report:
     def as_json(self) -> dict[str, Any]:
         return {
             **views.intents_view(self.first, self.last, self.intents),
+            "bots": views.bots_view(self.first, self.last, self.bots)["bots"],
             "shiftCounts": {shift.value: count for shift, count in self.shift_counts.items()},
             "largestNegativeShifts": [
                 {**views.summary_view(item), "shiftSize": round(item.shift_size, 2)} for item in self.soured
@@ -56,11 +58,14 @@ def build_report(store: DynamoDbInsightsStore, first: date, last: date, top: int
 
     with Progress(transient=True, console=_stderr_console()) as progress:
         intents = store.intent_names()
-        reading = progress.add_task("Reading intents", total=len(intents) + len(Shift))
+        reading = progress.add_task("Reading intents", total=len(intents) + 1 + len(Shift))
         daily: dict[str, list[DayTotals]] = {}
         for intent in intents:
             daily[intent] = store.intent_days(intent, first, last)
             progress.advance(reading)
+        progress.update(reading, description="Reading bots")
+        bots = store.bots_between(first, last)
+        progress.advance(reading)
         shift_counts: dict[Shift, int] = {}
         soured: list[ConversationSummary] = []
         for shift in Shift:
@@ -75,6 +80,7 @@ def build_report(store: DynamoDbInsightsStore, first: date, last: date, top: int
         first=first,
         last=last,
         intents=[item for item in totals if item.totals.turns],
+        bots=bots,
         daily=daily,
         soured=sorted(soured, key=lambda item: (item.shift_size, item.conversation_id))[:top],
         shift_counts=shift_counts,
@@ -91,15 +97,15 @@ def print_report(report: Report) -> None:
     for column in ("Intent", "Turns", "Mean (-5..+5)", "% negative", "Apologies", "Handovers"):
         intents.add_column(column, justify="left" if column == "Intent" else "right")
     for row in views.intents_view(report.first, report.last, report.intents)["intents"]:
-        intents.add_row(
-            row["intent"],
-            str(row["turns"]),
-            shown(row["meanScore"]),
-            f"{100 * (row['negativeShare'] or 0):.0f}%",
-            str(row["apologies"]),
-            str(row["handovers"]),
-        )
+        intents.add_row(row["intent"], *_totals_cells(row))
     console.print(intents)
+    bots = Table(title=f"Sentiment by bot, {report.first} to {report.last} (most upsetting first)")
+    for column in ("Bot", "Alias", "Locale", "Turns", "Mean (-5..+5)", "% negative", "Apologies", "Handovers"):
+        bots.add_column(column, justify="left" if column in {"Bot", "Alias", "Locale"} else "right")
+    for row in views.bots_view(report.first, report.last, report.bots)["bots"]:
+        # A Lex V1 bot has no locale.
+        bots.add_row(row["botName"], row["botAlias"], row["locale"] or "-", *_totals_cells(row))
+    console.print(bots)
     counts = ", ".join(f"{shift.value.replace('_', ' ')}: {count}" for shift, count in report.shift_counts.items())
     console.print(f"Conversations started in the period by shift: {counts}")
     soured = Table(title="Largest negative shifts (start to end of the conversation)")
@@ -117,6 +123,17 @@ def print_report(report: Report) -> None:
             "yes" if item.handovers else "no",
         )
     console.print(soured)
+
+
+def _totals_cells(row: dict[str, Any]) -> list[str]:
+    """Turns, mean, share negative, apologies, handovers: the columns every totals table ends with."""
+    return [
+        str(row["turns"]),
+        shown(row["meanScore"]),
+        f"{100 * (row['negativeShare'] or 0):.0f}%",
+        str(row["apologies"]),
+        str(row["handovers"]),
+    ]
 
 
 def write_charts(

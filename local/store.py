@@ -18,7 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from local.backend import TableNames, aws_tables, create_tables, fake_aws_environment, seed_deliveries
+from local.backend import (
+    TableNames,
+    aws_tables,
+    create_signing_secrets,
+    create_tables,
+    fake_aws_environment,
+    seed_deliveries,
+)
 from local.moto_speedups import item_level_transaction_rollback
 from local.template import TEMPLATE_PATH, load_template, table_resources
 
@@ -61,6 +68,8 @@ def local_store(snapshot: Path | None = None) -> Iterator[LocalStore]:
 
             client = boto3.client("dynamodb")
             tables = create_tables(client)
+            # New keys each run: memory sealed in one run's sessions means nothing in the next.
+            create_signing_secrets(boto3.client("secretsmanager"))
             layout = _layout_digest()
             restored = _restore(client, tables, snapshot, layout)
             if restored == 0:

@@ -61,13 +61,16 @@ ENVIRONMENT = {
     "PYDANTIC_DISABLE_PLUGINS": "__all__",  # as template.yaml sets it
 }
 
-# One process: import the hook, answer one event with DynamoDB answered by an in-process stub.
+# One process: import the hook, answer one event with DynamoDB (and the signing key's read from
+# Secrets Manager) answered by an in-process stub.
 COLD_HOOK = """
 import json, sys
 from deliverybot import app
 from lexsentiment.adapters.aws import dynamodb_client
+from lexsentiment.adapters.secrets import secrets_client
 from scripts.bench_stub import answer_in_process
 answer_in_process(dynamodb_client())
+answer_in_process(secrets_client())
 from local.lambda_context import FakeLambdaContext
 app.lambda_handler(json.load(open(sys.argv[1])), FakeLambdaContext())
 """
@@ -85,6 +88,8 @@ if sys.argv[2] == "primed":
     from lexsentiment.settings import LayerSettings, load_settings
     prime(load_settings(os.environ, LayerSettings))
 answer_in_process(dynamodb_client())
+from lexsentiment.adapters.secrets import secrets_client
+answer_in_process(secrets_client())
 event, context = json.load(open(sys.argv[1])), FakeLambdaContext()
 started = time.perf_counter()
 app.lambda_handler(event, context)
@@ -177,13 +182,16 @@ def cold_start(runs: int) -> None:
 def stubbed_dynamodb() -> Iterator[Counter[str]]:
     """The hook's DynamoDB client answered in-process with empty successes; counts requests per operation."""
     from lexsentiment.adapters.aws import dynamodb_client
+    from lexsentiment.adapters.secrets import secrets_client
     from scripts.bench_stub import answer_in_process, stop_answering
 
-    client = dynamodb_client()
+    client, secrets = dynamodb_client(), secrets_client()
+    answer_in_process(secrets)  # read once, then cached: not counted
     try:
         yield answer_in_process(client)
     finally:
         stop_answering(client)
+        stop_answering(secrets)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -332,18 +340,18 @@ def in_memory_delivery_bot(app: Any) -> Any:
 def in_memory_deliveries() -> Any:
     from datetime import date as date_type
 
-    from deliverybot.deliveries import Delivery
+    from deliverybot.deliveries import AddressLabel, Delivery
 
     class Deliveries:
         def find(self, tracking_number: str) -> Delivery | None:
             return (
-                Delivery(tracking_number, date_type(2026, 11, 27), "home address")
+                Delivery(tracking_number, date_type(2026, 11, 27), AddressLabel.HOME)
                 if tracking_number == "21132"
                 else None
             )
 
         def reschedule(self, tracking_number: str, new_date: date_type) -> Delivery | None:
-            return Delivery(tracking_number, new_date, "home address")
+            return Delivery(tracking_number, new_date, AddressLabel.HOME)
 
     return Deliveries()
 
@@ -399,7 +407,7 @@ def growth(sizes: list[int], stored: list[int]) -> None:
     from deliverybot.deliveries_table import DynamoDbDeliveryRepository
     from lexsentiment.adapters.aws import dynamodb_client
     from lexsentiment.adapters.insights_store import DynamoDbInsightsStore
-    from local.backend import create_tables, seed_deliveries
+    from local.backend import create_signing_secrets, create_tables, seed_deliveries
     from local.lex_events import sentiment_response, v2_event
     from local.moto_speedups import item_level_transaction_rollback
 
@@ -410,6 +418,7 @@ def growth(sizes: list[int], stored: list[int]) -> None:
         dynamodb_client.cache_clear()
         client = boto3.client("dynamodb")
         tables = create_tables(client)
+        create_signing_secrets(boto3.client("secretsmanager"))
         seed_deliveries(client, tables.deliveries)
         app = load_app()
         moment = [datetime(2026, 11, 23, 12, tzinfo=UTC)]

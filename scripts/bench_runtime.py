@@ -24,6 +24,7 @@ FAKE_AWS = {
     "AWS_DEFAULT_REGION": "us-east-1",
     "DELIVERIES_TABLE_NAME": "local-DeliveriesTable",
     "SENTIMENT_TABLE_NAME": "local-SentimentTable",
+    "MEMORY_SEAL_SECRET": "local-memory-seal",
     "PYTHONPATH": os.pathsep.join(
         str(path) for path in (ROOT / "layers" / "common" / "python", ROOT / "functions" / "delivery_bot", ROOT)
     ),

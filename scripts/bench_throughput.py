@@ -50,6 +50,8 @@ INHERITED_PREFIXES = ("AWS_", "POWERTOOLS_")
 HOOK_SETTINGS = (
     "DELIVERIES_TABLE_NAME",
     "SENTIMENT_TABLE_NAME",
+    "MEMORY_SEAL_SECRET",
+    "USER_ID_SIGNING_SECRET",
     "SENTIMENT_BACKLOG_QUEUE_URL",
     "RESPONSE_THRESHOLD",
     "AGENT_HANDOVER_THRESHOLD",
@@ -160,7 +162,13 @@ def measure(
         [sys.executable, str(THIS), role, str(argument)],
         cwd=ROOT,
         env=child_environment(
-            {"AWS_ENDPOINT_URL_DYNAMODB": server.endpoint, **server.tables, **cache}, write_bytecode=write_bytecode
+            {
+                "AWS_ENDPOINT_URL_DYNAMODB": server.endpoint,
+                "AWS_ENDPOINT_URL_SECRETS_MANAGER": server.endpoint,
+                **server.tables,
+                **cache,
+            },
+            write_bytecode=write_bytecode,
         ),
         capture_output=True,
         text=True,
@@ -268,7 +276,7 @@ def serve(stdin: IO[str]) -> None:
     import boto3
     from moto.server import ThreadedMotoServer
 
-    from local.backend import create_tables, seed_deliveries
+    from local.backend import create_signing_secrets, create_tables, seed_deliveries
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # otherwise one access-log line per request
     with ExitStack() as patches:
@@ -286,6 +294,7 @@ def serve(stdin: IO[str]) -> None:
         endpoint = f"http://{host}:{port}"
         client = boto3.session.Session().client("dynamodb", endpoint_url=endpoint)
         tables = create_tables(client)
+        create_signing_secrets(boto3.session.Session().client("secretsmanager", endpoint_url=endpoint))
         seed_deliveries(client, tables.deliveries)
         print(json.dumps({"endpoint": endpoint, "tables": tables.as_environment(), "note": note}), flush=True)
         os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # anything printed later goes where errors go

@@ -20,6 +20,8 @@ TEST_ENVIRONMENT = {
     "AWS_DEFAULT_REGION": "us-east-1",
     "DELIVERIES_TABLE_NAME": "local-DeliveriesTable",
     "SENTIMENT_TABLE_NAME": "local-SentimentTable",
+    "MEMORY_SEAL_SECRET": "local-memory-seal",
+    "USER_ID_SIGNING_SECRET": "local-user-id-signing",
     "SENTIMENT_BACKLOG_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/local-sentiment-backlog",
     "RESPONSE_THRESHOLD": "0.5",
     "AGENT_HANDOVER_THRESHOLD": "0.8",

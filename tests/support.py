@@ -14,11 +14,13 @@ from typing import Any
 from jsonschema import Draft201909Validator
 
 from deliverybot.bot import delivery_bot
-from deliverybot.deliveries import Delivery
+from deliverybot.deliveries import AddressLabel, Delivery
 from lexsentiment.errors import StoreUnavailable
 from lexsentiment.layer import SentimentLayer
 from lexsentiment.recording.record import RecordOutcome, RecordResult, TurnRecord
 from lexsentiment.settings import LayerSettings, load_settings
+from lexsentiment.trust import StaticKey, user_id_signature
+from local.lex_events import sealed_as_our_reply
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "events"
@@ -27,6 +29,9 @@ SHARED_V2_SCHEMA = ROOT.parent / "shared" / "reference" / "lex-v2-code-hook-resp
 # The sample events were written for this day: 21132 arrives on Friday 2026-11-27.
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)
+# The key the tests' code hooks seal their memory with and check signed user ids against (the
+# integration tests put it in moto's Secrets Manager; unit tests hand it to the layer).
+SIGNING_KEY = "tests-signing-key-0123456789abcdef0123456789"
 THRESHOLDS = {"RESPONSE_THRESHOLD": "0.5", "AGENT_HANDOVER_THRESHOLD": "0.8", "NEGATIVE_TURNS_BEFORE_HANDOVER": "3"}
 DEFAULT_SETTINGS = load_settings(THRESHOLDS, LayerSettings)
 
@@ -38,6 +43,17 @@ def all_event_paths() -> list[Path]:
 def load_event(relative_path: str) -> dict[str, Any]:
     """A fresh copy of an event file, e.g. load_event("lexv2/check-delivery-status-upset.json")."""
     return copy.deepcopy(_read_event(relative_path))
+
+
+def sealed(event: dict[str, Any]) -> dict[str, Any]:
+    """The event with its layer memory sealed with the tests' key, as our previous reply would have."""
+    return sealed_as_our_reply(event, SIGNING_KEY.encode())
+
+
+def signed_user(attributes: dict[str, str], session_id: str, user_id: str) -> dict[str, str]:
+    """Attributes naming the customer as a trusted party (the Connect flow, a web backend) would."""
+    signature = user_id_signature(SIGNING_KEY.encode(), session_id, user_id)
+    return {**attributes, "userId": user_id, "userIdSignature": signature}
 
 
 @cache
@@ -134,7 +150,7 @@ class FakeDeliveries:
 
     @classmethod
     def with_demo(cls) -> FakeDeliveries:
-        return cls({"21132": Delivery("21132", date(2026, 11, 27), "home address")})
+        return cls({"21132": Delivery("21132", date(2026, 11, 27), AddressLabel.HOME)})
 
     def find(self, tracking_number: str) -> Delivery | None:
         self.lookups.append(tracking_number)
@@ -148,7 +164,7 @@ class FakeDeliveries:
         current = self.deliveries.get(tracking_number)
         if current is None:
             return None
-        updated = Delivery(tracking_number, new_date, current.delivery_address)
+        updated = Delivery(tracking_number, new_date, current.address_label)
         self.deliveries[tracking_number] = updated
         return updated
 
@@ -172,13 +188,22 @@ def fake_delivery_bot(
     recorder: FakeRecorder | None = None,
     settings: LayerSettings = DEFAULT_SETTINGS,
     now: datetime = NOW,
+    *,
+    keyed: bool = False,
 ) -> SentimentLayer:
-    """DeliveryBot inside the sentiment layer, on fake repositories, at a fixed time (no Powertools wrapper)."""
+    """DeliveryBot inside the sentiment layer, on fake repositories, at a fixed time (no Powertools wrapper).
+
+    `keyed`: memory sealed and user ids checked with the tests' key, as a deployed bot does; without
+    it the layer runs unsealed, as a trial without a sentiment table does.
+    """
+    key = StaticKey(SIGNING_KEY.encode()) if keyed else None
     handler = delivery_bot(
         deliveries or FakeDeliveries.with_demo(),
         clock=lambda: now,
         recorder=recorder if recorder is not None else FakeRecorder(),
         settings=settings,
+        memory_key=key,
+        user_id_key=key,
     )
     return handler.sentiment_layer
 
@@ -214,7 +239,7 @@ def play_conversation(
         event["sessionState"]["originatingRequestId"] = f"{session_id}-{index}"
         attributes = session_attributes(reply) if reply else {}
         if user_id:
-            attributes["userId"] = user_id
+            attributes = signed_user(attributes, session_id, user_id)
         event["sessionState"]["sessionAttributes"] = attributes
         reply = invoke(event)
     return reply

@@ -1,4 +1,4 @@
-"""Sentiment insights API (HTTP API, IAM auth): intents, daily series, conversations by shift, users."""
+"""Sentiment insights API (HTTP API, IAM auth): intents, daily series, conversations by shift, users, bots."""
 
 from __future__ import annotations
 
@@ -31,14 +31,20 @@ from lexsentiment.insights.queries import (
 from lexsentiment.observability import logger, metrics
 from lexsentiment.settings import get_insights_settings
 
-store = DynamoDbInsightsStore(get_insights_settings().sentiment_table_name)
-app = APIGatewayHttpResolver()
-_intent_name: TypeAdapter[str] = TypeAdapter(IntentName)
-_identifier: TypeAdapter[str] = TypeAdapter(Identifier)
+
+def now() -> datetime:
+    return datetime.now(UTC)
 
 
 def today() -> date:
-    return datetime.now(UTC).date()
+    return now().date()
+
+
+# The clock is looked up on each read, so that a test can pin the time items expire against.
+store = DynamoDbInsightsStore(get_insights_settings().sentiment_table_name, clock=lambda: now())
+app = APIGatewayHttpResolver()
+_intent_name: TypeAdapter[str] = TypeAdapter(IntentName)
+_identifier: TypeAdapter[str] = TypeAdapter(Identifier)
 
 
 @app.get("/intents")
@@ -54,6 +60,13 @@ def intent_series(intent: str) -> dict[str, Any]:
     return views.intent_days_view(name, first, last, store.intent_days(name, first, last))
 
 
+@app.get("/bots")
+def list_bots() -> dict[str, Any]:
+    """Each bot alias and locale with turns in the range (default the last seven days), most upsetting first."""
+    first, last = parse_query(DateRange, app.current_event.query_string_parameters).resolved(today())
+    return views.bots_view(first, last, store.bots_between(first, last))
+
+
 @app.get("/conversations")
 def list_conversations() -> dict[str, Any]:
     query = parse_query(ConversationsQuery, app.current_event.query_string_parameters)
@@ -66,6 +79,12 @@ def list_conversations() -> dict[str, Any]:
 
 @app.get("/conversations/<conversation_id>")
 def get_conversation(conversation_id: str) -> dict[str, Any]:
+    """The conversation's summary, per-intent totals and its latest 500 turns, oldest first.
+
+    `turnsTruncated` is true when earlier turns were left out (`conversation.turns` still counts them
+    all, and `conversation.trend` is then the summary's, over every turn). Real conversations are far
+    shorter; the cap keeps the answer inside API Gateway's 6 MB when a client reuses one session id.
+    """
     detail = store.conversation(_path_value(_identifier, "conversationId", conversation_id))
     if detail is None:
         raise NotFoundError("No such conversation")

@@ -32,7 +32,11 @@ from lexsentiment.recording.record import RecordOutcome
 from lexsentiment.settings import get_backlog_settings
 
 settings = get_backlog_settings()
-recorder = DynamoDbSentimentRecorder(settings.sentiment_table_name, timedelta(days=settings.turn_retention_days))
+recorder = DynamoDbSentimentRecorder(
+    settings.sentiment_table_name,
+    timedelta(days=settings.turn_retention_days),
+    conversation_retention=timedelta(days=settings.conversation_retention_days),
+)
 # Always answer with the failed ids, even when all failed: SQS then retries exactly those.
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 

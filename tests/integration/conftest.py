@@ -13,9 +13,13 @@ from moto import mock_aws
 from mypy_boto3_dynamodb import DynamoDBClient
 
 from lexsentiment.adapters.aws import dynamodb_client, sqs_client
-from local.backend import TableNames, create_tables, seed_deliveries
+from lexsentiment.adapters.secrets import secrets_client
+from local.backend import TableNames, create_signing_secrets, create_tables, seed_deliveries
 from local.lambda_context import FakeLambdaContext
-from tests.support import NOW
+
+# One key for every test (tests.support's): the code hook caches the key it read for a quarter of an
+# hour, and tests sign user ids with it as a trusted party would.
+from tests.support import NOW, SIGNING_KEY
 
 Invoke = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -26,11 +30,12 @@ BACKLOG_QUEUE = "local-sentiment-backlog"
 @pytest.fixture
 def dynamodb() -> Iterator[DynamoDBClient]:
     with mock_aws():
-        dynamodb_client.cache_clear()
-        sqs_client.cache_clear()
+        for factory in (dynamodb_client, sqs_client, secrets_client):
+            factory.cache_clear()
+        create_signing_secrets(boto3.client("secretsmanager"), key=SIGNING_KEY)
         yield boto3.client("dynamodb")
-    dynamodb_client.cache_clear()
-    sqs_client.cache_clear()
+    for factory in (dynamodb_client, sqs_client, secrets_client):
+        factory.cache_clear()
 
 
 @pytest.fixture

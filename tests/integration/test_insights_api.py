@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import base64
+import importlib
 import json
+import time
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from mypy_boto3_dynamodb import DynamoDBClient
 
+from lexsentiment.adapters import insights_store
+from lexsentiment.adapters.aws import dynamodb_client
 from lexsentiment.insights.queries import encode_cursor
+from local.backend import TableNames
 from tests.integration.conftest import Invoke
-from tests.support import load_event, play_conversation
+from tests.support import NOW, load_event, play_conversation, with_sentiment_v2
 
 
 def request(name: str, query: dict[str, str] | None = None, /, **path: str) -> dict[str, Any]:
@@ -30,6 +37,12 @@ def body(response: dict[str, Any], status: int = 200) -> dict[str, Any]:
     assert response["headers"]["Content-Type"] == "application/json"
     parsed: dict[str, Any] = json.loads(response["body"])
     return parsed
+
+
+@pytest.fixture(autouse=True)
+def _read_at_the_events_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Items written at the events' time expire against this clock, not the real one."""
+    monkeypatch.setattr(importlib.import_module("functions.insights.app"), "now", lambda: NOW)
 
 
 @pytest.fixture
@@ -86,6 +99,20 @@ class TestRoutes:
         assert answer["conversation"]["trend"] < 0
         assert answer["intents"][0]["intent"] == "CheckDeliveryStatus"
 
+    def test_bots_with_their_alias_locale_and_totals(self, insights: Invoke) -> None:
+        answer = body(insights(request("get-bots")))
+
+        assert (answer["from"], answer["to"]) == ("2026-11-17", "2026-11-23")
+        (bot,) = answer["bots"]
+        assert (bot["botName"], bot["botAlias"], bot["locale"]) == ("DeliveryBot", "live", "en_US")
+        assert bot["turns"] == 3 * 6 + 4 + 2
+        assert set(bot) >= {"meanScore", "meanNegative", "negativeShare", "labels", "apologies", "handovers"}
+
+    def test_bots_count_only_the_days_asked(self, insights: Invoke) -> None:
+        answer = body(insights(request("get-bots", {"from": "2026-11-24", "to": "2026-11-30"})))
+
+        assert answer["bots"] == []
+
     def test_one_users_history(self, insights: Invoke) -> None:
         answer = body(insights(request("get-user", userId="customer-7")))
 
@@ -116,6 +143,25 @@ class TestRoutes:
         ("get-conversations", {"shift": "stable", "limit": "101"}, "limit"),
         ("get-conversations", {"shift": "stable", "limit": "0"}, "limit"),
         ("get-conversations", {"shift": "stable", "next": "not-a-token"}, "next: not a token this API issued"),
+        ("get-intents", {"from": "9999-12-30"}, "from:"),
+        ("get-intents", {"to": "0001-01-02"}, "to:"),
+        ("get-bots", {"from": "1999-12-31"}, "from:"),
+        ("get-bots", {"from": "2026-11-23", "to": "2026-11-01"}, "'from' must not be after 'to'"),
+        (
+            "get-conversations",
+            {
+                "shift": "stable",
+                "from": "2026-11-23",
+                "to": "2026-11-23",
+                "next": encode_cursor("2026-13-40T10:00:00.000Z#a"),
+            },
+            "next: not a token this API issued",
+        ),
+        (
+            "get-conversations",
+            {"shift": "stable", "next": encode_cursor("2026-11-23T10:00:00.000Z#\u0000")},
+            "next: not a token this API issued",
+        ),
     ],
 )
 def test_bad_parameters_are_400_with_a_clear_message(
@@ -149,3 +195,168 @@ def test_a_store_outage_is_503_not_a_stack_trace(insights: Invoke, dynamodb: Any
     answer = body(insights(request("get-intents")), status=503)
 
     assert answer["message"] == "The sentiment store is unavailable; try again shortly."
+
+
+def test_bots_are_listed_per_alias_and_locale_most_upsetting_first(insights: Invoke, invoke: Invoke) -> None:
+    play_conversation(invoke, "calm-live", [0.1, 0.1])
+    for index in range(2):
+        event = with_sentiment_v2(load_event("lexv2/check-delivery-status-calm.json"), 0.9, positive=0.0)
+        event["bot"]["aliasName"] = "test"
+        event["bot"]["localeId"] = "en_GB"
+        event["sessionId"] = "upset-test"
+        event["sessionState"]["originatingRequestId"] = f"upset-test-{index}"
+        invoke(event)
+
+    answer = body(insights(request("get-bots")))
+
+    assert [(bot["botAlias"], bot["locale"], bot["turns"]) for bot in answer["bots"]] == [
+        ("test", "en_GB", 2),
+        ("live", "en_US", 2),
+    ]
+
+
+def test_a_long_conversation_answers_its_latest_turns_and_says_so(
+    insights: Invoke, invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    play_conversation(invoke, "long-1", [0.1, 0.2, 0.3, 0.9, 0.9, 0.9])
+    monkeypatch.setattr(insights_store, "MAX_TURNS_SHOWN", 4)
+
+    answer = body(insights(request("get-conversation", conversationId="long-1")))
+
+    assert [turn["turnIndex"] for turn in answer["turns"]] == [2, 3, 4, 5]
+    assert answer["turnsTruncated"] is True
+    assert answer["conversation"]["turns"] == 6
+
+
+def test_a_whole_conversation_says_nothing_was_left_out(insights: Invoke, invoke: Invoke) -> None:
+    play_conversation(invoke, "short-1", [0.1, 0.9])
+
+    answer = body(insights(request("get-conversation", conversationId="short-1")))
+
+    assert len(answer["turns"]) == 2
+    assert answer["turnsTruncated"] is False
+
+
+class TestExpiredItems:
+    """DynamoDB deletes items past their TTL only eventually: until it does, no read may show them."""
+
+    @staticmethod
+    def expire(dynamodb: DynamoDBClient, tables: TableNames, partition: str, sort_prefix: str = "") -> None:
+        rows = dynamodb.query(
+            TableName=tables.sentiment,
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": partition}},
+        )["Items"]
+        for row in rows:
+            if row["SK"]["S"].startswith(sort_prefix):
+                dynamodb.update_item(
+                    TableName=tables.sentiment,
+                    Key={"PK": row["PK"], "SK": row["SK"]},
+                    UpdateExpression="SET expiresAt = :past",
+                    ExpressionAttributeValues={":past": {"N": str(int((NOW - timedelta(seconds=1)).timestamp()))}},
+                )
+
+    @pytest.fixture
+    def two_conversations(self, invoke: Invoke, insights: Invoke) -> str:
+        """Two soured conversations; the id of the first one's user."""
+        play_conversation(invoke, "expiring-1", [0.05, 0.05, 0.9, 0.9])
+        play_conversation(invoke, "lasting-1", [0.05, 0.05, 0.9, 0.9])
+        user: str = body(insights(request("get-conversation", conversationId="expiring-1")))["conversation"]["userId"]
+        return user
+
+    def test_an_expired_conversation_is_neither_found_nor_listed(
+        self, insights: Invoke, dynamodb: DynamoDBClient, tables: TableNames, two_conversations: str
+    ) -> None:
+        self.expire(dynamodb, tables, "CONV#expiring-1")
+        query = {"shift": "positive_to_negative", "from": "2026-11-23", "to": "2026-11-23"}
+
+        assert insights(request("get-conversation", conversationId="expiring-1"))["statusCode"] == 404
+        listed = body(insights(request("get-conversations", query)))["conversations"]
+        assert [item["conversationId"] for item in listed] == ["lasting-1"]
+
+    def test_expired_turns_and_intents_are_left_out_of_a_conversation(
+        self, insights: Invoke, dynamodb: DynamoDBClient, tables: TableNames, two_conversations: str
+    ) -> None:
+        self.expire(dynamodb, tables, "CONV#expiring-1", "TURN#")
+        self.expire(dynamodb, tables, "CONV#expiring-1", "INTENT#")
+
+        answer = body(insights(request("get-conversation", conversationId="expiring-1")))
+
+        assert (answer["turns"], answer["intents"]) == ([], [])
+        assert len(body(insights(request("get-conversation", conversationId="lasting-1")))["turns"]) == 4
+
+    def test_an_expired_user_is_not_found_and_expired_conversations_are_not_listed(
+        self, insights: Invoke, dynamodb: DynamoDBClient, tables: TableNames, two_conversations: str
+    ) -> None:
+        user = two_conversations
+        self.expire(dynamodb, tables, f"USER#{user}", "CONV#")
+
+        assert body(insights(request("get-user", userId=user)))["conversations"] == []
+        self.expire(dynamodb, tables, f"USER#{user}", "TOTAL")
+        assert insights(request("get-user", userId=user))["statusCode"] == 404
+
+
+def test_keys_dynamodb_leaves_unprocessed_are_asked_for_again(
+    insights: Invoke, invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    play_conversation(invoke, "soured-u", [0.05, 0.05, 0.9, 0.9])
+    sleeps: list[float] = []
+    # Backoff without waiting: the sleeps are counted.
+    monkeypatch.setattr(time, "sleep", sleeps.append)
+    answered = leave_unprocessed(batches=1)
+    query = {"shift": "positive_to_negative", "from": "2026-11-23", "to": "2026-11-23"}
+
+    listed = body(insights(request("get-conversations", query)))["conversations"]
+
+    assert [item["conversationId"] for item in listed] == ["soured-u"]
+    assert answered == [0, 1] and len(sleeps) == 1
+
+
+def test_keys_left_unprocessed_every_time_are_a_503_after_a_few_attempts(
+    insights: Invoke, invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    play_conversation(invoke, "soured-u", [0.05, 0.05, 0.9, 0.9])
+    sleeps: list[float] = []
+    monkeypatch.setattr(time, "sleep", sleeps.append)
+    answered = leave_unprocessed(batches=None)
+    query = {"shift": "positive_to_negative", "from": "2026-11-23", "to": "2026-11-23"}
+
+    answer = body(insights(request("get-conversations", query)), status=503)
+
+    assert answer["message"] == "The sentiment store is unavailable; try again shortly."
+    assert len(answered) == insights_store.BATCH_GET_ATTEMPTS
+    assert len(sleeps) == insights_store.BATCH_GET_ATTEMPTS - 1
+
+
+def test_a_partition_that_never_ends_is_read_a_bounded_number_of_pages(insights: Invoke, invoke: Invoke) -> None:
+    play_conversation(invoke, "endless-1", [0.1, 0.9])
+    pages: list[str] = []
+
+    def always_more(parsed: dict[str, Any], **_: Any) -> None:
+        pages.append("page")
+        parsed["LastEvaluatedKey"] = {"PK": {"S": "CONV#endless-1"}, "SK": {"S": "INTENT#"}}
+
+    dynamodb_client().meta.events.register("after-call.dynamodb.Query", always_more)
+
+    answer = body(insights(request("get-conversation", conversationId="endless-1")))
+
+    assert answer["turnsTruncated"] is True
+    assert len(pages) == insights_store.MAX_CONVERSATION_PAGES
+
+
+def leave_unprocessed(batches: int | None) -> list[int]:
+    """BatchGetItem answers its first `batches` calls (None: every call) with every key unprocessed,
+    as DynamoDB does when the table is throttled; returns, per call, how many items came back."""
+    answered: list[int] = []
+
+    def unprocessed(parsed: dict[str, Any], **_: Any) -> None:
+        if batches is None or len(answered) < batches:
+            for table, items in parsed.get("Responses", {}).items():
+                parsed.setdefault("UnprocessedKeys", {})[table] = {
+                    "Keys": [{"PK": item["PK"], "SK": item["SK"]} for item in items]
+                }
+                parsed["Responses"][table] = []
+        answered.append(sum(len(items) for items in parsed.get("Responses", {}).values()))
+
+    dynamodb_client().meta.events.register("after-call.dynamodb.BatchGetItem", unprocessed)
+    return answered

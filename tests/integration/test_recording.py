@@ -22,7 +22,8 @@ TODAY = NOW.date()
 
 @pytest.fixture
 def store(tables: TableNames, dynamodb: DynamoDBClient) -> DynamoDbInsightsStore:
-    return DynamoDbInsightsStore(tables.sentiment, dynamodb)
+    # At the events' time: the personal items written then expire against this clock, not the real one.
+    return DynamoDbInsightsStore(tables.sentiment, dynamodb, clock=lambda: NOW)
 
 
 def turn_items(dynamodb: DynamoDBClient, tables: TableNames) -> list[dict[str, Any]]:
@@ -104,12 +105,14 @@ def test_aggregates_equal_the_hand_computed_sums(invoke: Invoke, store: DynamoDb
     (per_conversation_intent,) = conversation.intents
     (per_intent,) = store.intents_between(TODAY, TODAY)
     (per_day,) = store.intent_days("CheckDeliveryStatus", TODAY, TODAY)
+    (per_bot,) = store.bots_between(TODAY, TODAY)
+    assert (per_bot.name, per_bot.alias, per_bot.locale) == ("DeliveryBot", "live", "en_US")
     for totals in (
         per_conversation_intent.totals,
         per_intent.totals,
         per_day.totals,
         history.totals,
-        store.bot_totals("DeliveryBot", "live", "en_US"),
+        per_bot.totals,
     ):
         assert totals.turns == 4
         assert totals.negative_sum == pytest.approx(sum(negative for _, negative in script))
@@ -160,6 +163,9 @@ def test_aggregates_equal_those_recomputed_from_the_turn_records(
     for intent, scores in by_intent.items():
         assert intents[intent].turns == len(scores)
         assert intents[intent].score_sum == pytest.approx(sum(scores))
+    (bot,) = store.bots_between(date(2026, 11, 1), TODAY)
+    assert bot.totals.turns == len(turns)
+    assert bot.totals.score_sum == pytest.approx(sum(float(item["score"]["N"]) for item in turns))
     for conversation_id, scores in by_conversation.items():
         detail = store.conversation(conversation_id)
         assert detail is not None

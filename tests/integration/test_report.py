@@ -16,10 +16,11 @@ from moto import mock_aws
 
 from lexsentiment.adapters.aws import dynamodb_client
 from lexsentiment.adapters.insights_store import DynamoDbInsightsStore
+from lexsentiment.adapters.secrets import secrets_client
 from lexsentiment.policy.conversation_score import Shift
-from local.backend import create_tables, seed_deliveries
+from local.backend import create_signing_secrets, create_tables, seed_deliveries
 from local.moto_speedups import item_level_transaction_rollback
-from local.report import build_report, write_charts
+from local.report import build_report, print_report, write_charts
 from local.seed import code_hook_responder, seed
 from tests.support import NOW
 
@@ -30,7 +31,9 @@ TODAY = NOW.date()
 def seeded_store() -> Iterator[DynamoDbInsightsStore]:
     """Thirty demo conversations recorded once through the code hook, shared by this module's report tests."""
     with pytest.MonkeyPatch.context() as patch, mock_aws(), item_level_transaction_rollback():
-        dynamodb_client.cache_clear()
+        for factory in (dynamodb_client, secrets_client):
+            factory.cache_clear()
+        create_signing_secrets(boto3.client("secretsmanager"))
         client = boto3.client("dynamodb")
         tables = create_tables(client)
         seed_deliveries(client, tables.deliveries)
@@ -39,8 +42,10 @@ def seeded_store() -> Iterator[DynamoDbInsightsStore]:
         patch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
         patch.setenv("POWERTOOLS_LOG_LEVEL", "WARNING")
         seed(code_hook_responder(), conversations=30, days=5, rng=random.Random(3), now=NOW)
-        yield DynamoDbInsightsStore(tables.sentiment, client)
-    dynamodb_client.cache_clear()
+        # At the seed's time: the personal items written then expire against this clock, not the real one.
+        yield DynamoDbInsightsStore(tables.sentiment, client, clock=lambda: NOW)
+    for factory in (dynamodb_client, secrets_client):
+        factory.cache_clear()
 
 
 def png_text_chunks(path: Path) -> dict[str, str]:
@@ -70,10 +75,24 @@ def test_the_report_shows_every_intent_and_the_most_soured_conversations(seeded_
     shifts = [item.shift_size for item in report.soured]
     assert shifts == sorted(shifts) and all(shift < 0 for shift in shifts)
     document = report.as_json()
-    assert set(document) == {"from", "to", "intents", "shiftCounts", "largestNegativeShifts"}
+    assert set(document) == {"from", "to", "intents", "bots", "shiftCounts", "largestNegativeShifts"}
     negatives = [row["meanNegative"] for row in document["intents"]]
     assert negatives == sorted(negatives, reverse=True)
     json.dumps(document)
+
+
+def test_the_report_has_a_bot_section_in_text_and_json(
+    seeded_store: DynamoDbInsightsStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = build_report(seeded_store, TODAY - timedelta(days=6), TODAY, top=5)
+
+    (bot,) = report.as_json()["bots"]
+    assert (bot["botName"], bot["botAlias"], bot["locale"]) == ("DeliveryBot", "live", "en_US")
+    assert bot["turns"] == sum(item.totals.turns for item in report.intents)
+    print_report(report)
+    text = capsys.readouterr().out
+    assert "Sentiment by bot" in text
+    assert "DeliveryBot" in text and "en_US" in text
 
 
 def test_the_charts_are_pngs_with_their_titles(seeded_store: DynamoDbInsightsStore, tmp_path: Path) -> None:

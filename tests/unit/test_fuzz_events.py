@@ -16,7 +16,7 @@ from lexsentiment.observability import logger, metrics
 from tests.strategies import hostile_events
 from tests.support import assert_valid_response, fake_delivery_bot, session_attributes
 
-DELIVERY_BOT = fake_delivery_bot()
+DELIVERY_BOT = fake_delivery_bot(keyed=True)
 # Our attributes that are never dropped (hand-over context, offer state, counters) fit in this many bytes.
 ROOM_FOR_ESSENTIALS = 600
 

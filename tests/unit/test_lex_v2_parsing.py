@@ -88,12 +88,26 @@ def test_a_slot_without_interpreted_value_uses_the_original_value() -> None:
     assert parse_event(event).slot("trackingNumber") == "21132"
 
 
-def test_a_client_supplied_user_id_names_the_user_otherwise_the_session_does() -> None:
+def test_the_session_is_the_user_whatever_userid_attribute_a_client_sends() -> None:
     event = load_event("lexv2/check-delivery-status-upset.json")
     assert parse_event(event).user_id == "demo-session-0001"
 
     event["sessionState"]["sessionAttributes"] = {"userId": "customer-77"}
-    assert parse_event(event).user_id == "customer-77"
+    assert parse_event(event).user_id == "demo-session-0001"  # only a signed one counts (the layer checks it)
+
+
+def test_ids_too_long_or_unusual_for_lex_are_kept_as_a_digest() -> None:
+    event = load_event("lexv2/check-delivery-status-upset.json")
+    event["sessionId"] = "someone@example.com#" + "x" * 600
+    event["sessionState"]["originatingRequestId"] = "r" * 600
+
+    turn = parse_event(event)
+
+    assert turn.conversation_id.startswith("sha256-") and len(turn.conversation_id) <= 64
+    assert "example.com" not in turn.conversation_id
+    assert turn.user_id == turn.conversation_id
+    assert len(turn.utterance_key) <= 64
+    assert parse_event(event).conversation_id == turn.conversation_id  # one conversation stays one
 
 
 @pytest.mark.parametrize(

@@ -157,6 +157,7 @@ def test_priming_builds_what_the_first_turn_would_and_needs_no_network() -> None
     settings = load_settings(
         {
             "SENTIMENT_TABLE_NAME": "local-SentimentTable",
+            "MEMORY_SEAL_SECRET": "local-memory-seal",
             "SENTIMENT_BACKLOG_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/local-sentiment-backlog",
         },
         LayerSettings,

@@ -10,7 +10,11 @@ import pytest
 from deliverybot.app import DeliveryBotSettings
 from lexsentiment.settings import ConfigurationError, LayerSettings, load_settings
 
-TABLES = {"DELIVERIES_TABLE_NAME": "deliveries", "SENTIMENT_TABLE_NAME": "sentiment"}
+TABLES = {
+    "DELIVERIES_TABLE_NAME": "deliveries",
+    "SENTIMENT_TABLE_NAME": "sentiment",
+    "MEMORY_SEAL_SECRET": "memory-seal",
+}
 
 
 def test_defaults_are_the_documented_thresholds() -> None:
@@ -33,6 +37,12 @@ def test_defaults_are_the_documented_thresholds() -> None:
         ({"RESPONSE_THRESHOLD": "0.9"}, "RESPONSE_THRESHOLD"),
         ({"NEGATIVE_TURNS_BEFORE_HANDOVER": "0"}, "NEGATIVE_TURNS_BEFORE_HANDOVER"),
         ({"SENTIMENT_TABLE_NAME": "ab"}, "SENTIMENT_TABLE_NAME"),
+        # What is recorded is what supervisors read: never from memory a client could have written.
+        ({"MEMORY_SEAL_SECRET": ""}, "MEMORY_SEAL_SECRET"),
+        ({"MEMORY_SEAL_SECRET": "no spaces allowed"}, "MEMORY_SEAL_SECRET"),
+        ({"USER_ID_SIGNING_SECRET": "a\nb"}, "USER_ID_SIGNING_SECRET"),
+        # Turn records cross the network only encrypted.
+        ({"SENTIMENT_BACKLOG_QUEUE_URL": "http://sqs.us-east-1.amazonaws.com/1/q"}, "SENTIMENT_BACKLOG_QUEUE_URL"),
     ],
 )
 def test_bad_settings_are_rejected_naming_the_variable(overrides: dict[str, str], named: str) -> None:

@@ -133,11 +133,8 @@ def test_the_code_hook_may_only_read_and_update_deliveries_and_write_sentiment()
     statements = {statement["Sid"]: statement for role, statement in iam_statements() if role == "DeliveryBotFunction"}
 
     assert statements["ReadAndRescheduleDeliveries"]["Action"] == ["dynamodb:GetItem", "dynamodb:UpdateItem"]
-    assert statements["RecordSentiment"]["Action"] == [
-        "dynamodb:PutItem",
-        "dynamodb:UpdateItem",
-        "dynamodb:ConditionCheckItem",
-    ]
+    # TransactWriteItems is authorised per Put and Update; no ConditionCheck item is ever sent.
+    assert statements["RecordSentiment"]["Action"] == ["dynamodb:PutItem", "dynamodb:UpdateItem"]
 
 
 @pytest.mark.parametrize("parameter", ["ResponseThreshold", "AgentHandoverThreshold"])
@@ -268,6 +265,7 @@ def test_every_insights_route_is_behind_iam_auth_and_served_by_the_insights_func
         ("GET", "/conversations"),
         ("GET", "/conversations/{conversationId}"),
         ("GET", "/users/{userId}"),
+        ("GET", "/bots"),
     }
     assert all(event["Properties"]["ApiId"] == {"Ref": "InsightsApi"} for event in events.values())
     assert all("Auth" not in event["Properties"] for event in events.values()), "no route may opt out of IAM"
@@ -276,28 +274,46 @@ def test_every_insights_route_is_behind_iam_auth_and_served_by_the_insights_func
 def test_the_insights_function_can_only_read_the_sentiment_table() -> None:
     (statement,) = [statement for role, statement in iam_statements() if role == "InsightsFunction"]
 
-    assert statement["Action"] == ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"]
+    assert statement["Action"] == ["dynamodb:BatchGetItem", "dynamodb:Query"]
     assert statement["Resource"] == [
         {"Fn::GetAtt": ["SentimentTable", "Arn"]},
         {"Fn::Sub": "${SentimentTable.Arn}/index/GSI1"},
     ]
 
 
-def test_the_code_hook_may_send_only_to_its_backlog_queue() -> None:
+def test_the_code_hook_may_send_only_to_its_backlog_queue_and_read_only_its_two_keys() -> None:
     templates = [
         policy for policy in RESOURCES["DeliveryBotFunction"]["Properties"]["Policies"] if "Statement" not in policy
     ]
 
     assert templates == [
-        {"SQSSendMessagePolicy": {"QueueName": {"Fn::GetAtt": ["SentimentBacklogQueue", "QueueName"]}}}
+        {"SQSSendMessagePolicy": {"QueueName": {"Fn::GetAtt": ["SentimentBacklogQueue", "QueueName"]}}},
+        {"AWSSecretsManagerGetSecretValuePolicy": {"SecretArn": {"Ref": "MemorySealSecret"}}},
+        {"AWSSecretsManagerGetSecretValuePolicy": {"SecretArn": {"Ref": "UserIdSigningSecret"}}},
     ]
+    variables = RESOURCES["DeliveryBotFunction"]["Properties"]["Environment"]["Variables"]
+    assert variables["MEMORY_SEAL_SECRET"] == {"Ref": "MemorySealSecret"}
+    assert variables["USER_ID_SIGNING_SECRET"] == {"Ref": "UserIdSigningSecret"}
+    for secret in ("MemorySealSecret", "UserIdSigningSecret"):
+        generated = RESOURCES[secret]["Properties"]["GenerateSecretString"]
+        assert generated["PasswordLength"] >= 32  # adapters/secrets.py refuses a key under 32 bytes
+
+
+def test_only_lex_acting_for_a_bot_of_this_account_may_assume_the_bot_role() -> None:
+    (statement,) = RESOURCES["BotRuntimeRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+
+    assert statement["Principal"] == {"Service": "lexv2.amazonaws.com"}
+    assert statement["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+    assert statement["Condition"]["ArnLike"] == {
+        "aws:SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:lex:${AWS::Region}:${AWS::AccountId}:bot/*"}
+    }
 
 
 def test_the_backlog_drain_may_only_write_sentiment_and_reports_partial_failures() -> None:
     properties = RESOURCES["SentimentBacklogFunction"]["Properties"]
     (statement,) = [statement for role, statement in iam_statements() if role == "SentimentBacklogFunction"]
 
-    assert statement["Action"] == ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"]
+    assert statement["Action"] == ["dynamodb:PutItem", "dynamodb:UpdateItem"]
     assert statement["Resource"] == {"Fn::GetAtt": ["SentimentTable", "Arn"]}
     event = properties["Events"]["Backlog"]["Properties"]
     assert event["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
@@ -313,3 +329,53 @@ def test_the_backlog_queues_are_encrypted_and_the_dead_letters_alarmed() -> None
     assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": ["SentimentBacklogDeadLetterQueue", "Arn"]}
     assert alarm["Dimensions"][0]["Value"] == {"Fn::GetAtt": ["SentimentBacklogDeadLetterQueue", "QueueName"]}
     assert (alarm["Threshold"], alarm["ComparisonOperator"]) == (0, "GreaterThanThreshold")
+
+
+DELETE_ACTIONS = {"dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:DeleteTable", "dynamodb:*"}
+
+
+def test_only_the_erasure_function_may_delete_and_only_sentiment_items() -> None:
+    deleting = [(role, statement) for role, statement in iam_statements() if DELETE_ACTIONS & set(statement["Action"])]
+
+    assert [(role, statement["Sid"]) for role, statement in deleting] == [("ErasureFunction", "EraseSentiment")]
+    ((_, statement),) = deleting
+    assert statement["Action"] == ["dynamodb:Query", "dynamodb:BatchWriteItem"]  # never Scan
+    assert statement["Resource"] == {"Fn::GetAtt": ["SentimentTable", "Arn"]}
+    templates = [
+        policy for policy in RESOURCES["ErasureFunction"]["Properties"]["Policies"] if "Statement" not in policy
+    ]
+    assert templates == []
+
+
+def test_the_erasure_route_is_behind_iam_auth_on_the_insights_api() -> None:
+    properties = RESOURCES["ErasureFunction"]["Properties"]
+    (event,) = properties["Events"].values()
+
+    assert event["Type"] == "HttpApi"
+    assert event["Properties"] == {"ApiId": {"Ref": "InsightsApi"}, "Method": "DELETE", "Path": "/users/{userId}"}
+    assert properties["Environment"]["Variables"]["SENTIMENT_TABLE_NAME"] == {"Ref": "SentimentTable"}
+
+
+def test_the_erasure_function_answers_before_api_gateway_gives_up() -> None:
+    from functions.erasure.app import DEADLINE_RESERVE_MS
+
+    timeout_ms = RESOURCES["ErasureFunction"]["Properties"]["Timeout"] * 1000
+
+    # API Gateway's HTTP API waits 30 s; the function stops deleting with the reserve still left.
+    assert DEADLINE_RESERVE_MS < timeout_ms < 30_000
+
+
+@pytest.mark.parametrize(
+    "function", ["DeliveryBotFunction", "InsightsFunction", "SentimentBacklogFunction", "ErasureFunction"]
+)
+def test_every_function_has_a_log_group_with_the_retention_parameter(function: str) -> None:
+    groups = [
+        resource["Properties"]
+        for resource in RESOURCES.values()
+        if resource["Type"] == "AWS::Logs::LogGroup"
+        and resource["Properties"].get("LogGroupName") == {"Fn::Sub": f"/aws/lambda/${{{function}}}"}
+    ]
+
+    assert groups == [
+        {"LogGroupName": {"Fn::Sub": f"/aws/lambda/${{{function}}}"}, "RetentionInDays": {"Ref": "LogRetentionDays"}}
+    ]

@@ -33,7 +33,14 @@ FUNCTION_ENVIRONMENT = {
     "POWERTOOLS_METRICS_NAMESPACE": "BookTrip",
 }
 # Set by other suites in the same run, never by ours: unset, the layer records nothing.
-NOT_OURS = ("SENTIMENT_TABLE_NAME", "SENTIMENT_BACKLOG_QUEUE_URL", "TURN_RETENTION_DAYS", "LOG_CONVERSATION_SHAPE")
+NOT_OURS = (
+    "SENTIMENT_TABLE_NAME",
+    "SENTIMENT_BACKLOG_QUEUE_URL",
+    "TURN_RETENTION_DAYS",
+    "LOG_CONVERSATION_SHAPE",
+    "MEMORY_SEAL_SECRET",
+    "USER_ID_SIGNING_SECRET",
+)
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,13 @@ from booktrip_support import attributes, import_app, invoke, load_event
 from moto import mock_aws
 
 from lexsentiment.adapters.aws import dynamodb_client
+from lexsentiment.adapters.secrets import secrets_client
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 TABLE = "booktrip-test-SentimentTable"
+SEAL_SECRET = "booktrip-test-memory-seal"
 
 
 def create_sentiment_table(client: DynamoDBClient, name: str) -> None:
@@ -41,16 +43,20 @@ def create_sentiment_table(client: DynamoDBClient, name: str) -> None:
 
 @pytest.fixture
 def dynamodb() -> Iterator[DynamoDBClient]:
-    """An in-process DynamoDB with the sentiment table, and BookTrip deployed with SENTIMENT_TABLE_NAME."""
+    """An in-process DynamoDB with the sentiment table, and BookTrip deployed with SENTIMENT_TABLE_NAME
+    (and the memory seal key recording needs, as the template creates it)."""
     with mock_aws():
-        dynamodb_client.cache_clear()  # the layer's client, built inside the mock
+        dynamodb_client.cache_clear()  # the layer's clients, built inside the mock
+        secrets_client.cache_clear()
         client = dynamodb_client()
         create_sentiment_table(client, TABLE)
-        import_app(SENTIMENT_TABLE_NAME=TABLE)
+        secrets_client().create_secret(Name=SEAL_SECRET, SecretString="booktrip-tests-seal-key-0123456789abcdef")
+        import_app(SENTIMENT_TABLE_NAME=TABLE, MEMORY_SEAL_SECRET=SEAL_SECRET)
         try:
             yield client
         finally:
             dynamodb_client.cache_clear()
+            secrets_client.cache_clear()
             import_app()  # back to no recording for the other tests
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 from typing import Protocol
 
 RESCHEDULE_WINDOW_DAYS = 30
@@ -13,11 +14,31 @@ _TRACKING_NUMBER = re.compile(r"^[A-Z0-9]{4,24}$")
 _SEPARATORS = re.compile(r"[\s\-]+")
 
 
+class AddressLabel(StrEnum):
+    """Which of the customer's addresses a delivery goes to: all the bot ever says about where.
+
+    The street address stays in the deliveries table: anyone who says a tracking number hears the
+    answer, so it must not tell them where someone lives or works.
+    """
+
+    HOME = "home"
+    WORK = "work"
+    LOCKER = "locker"
+    OTHER = "other"
+
+    @classmethod
+    def of(cls, raw: str | None) -> AddressLabel:
+        try:
+            return cls(raw or "")
+        except ValueError:
+            return cls.OTHER
+
+
 @dataclass(frozen=True, slots=True)
 class Delivery:
     tracking_number: str
     delivery_date: date
-    delivery_address: str
+    address_label: AddressLabel
 
 
 def normalise_tracking_number(raw: str | None) -> str | None:

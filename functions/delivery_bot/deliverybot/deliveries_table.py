@@ -10,7 +10,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from deliverybot.deliveries import Delivery
+from deliverybot.deliveries import AddressLabel, Delivery
 from lexsentiment.adapters.aws import KEEP_FOR_RECORDING, DeadlineNear, TableAdapter, error_code
 from lexsentiment.errors import StoreUnavailable
 
@@ -21,7 +21,8 @@ class DynamoDbDeliveryRepository(TableAdapter):
             response = self.client_within(KEEP_FOR_RECORDING).get_item(
                 TableName=self._table_name,
                 Key={"trackingNumber": {"S": tracking_number}},
-                ProjectionExpression="trackingNumber, deliveryDate, deliveryAddress",
+                # Never the street address: nothing the bot says needs it (see AddressLabel).
+                ProjectionExpression="trackingNumber, deliveryDate, addressLabel",
             )
         except (ClientError, BotoCoreError, DeadlineNear) as error:
             raise StoreUnavailable(error_code(error)) from error
@@ -36,6 +37,7 @@ class DynamoDbDeliveryRepository(TableAdapter):
                 UpdateExpression="SET deliveryDate = :date",
                 ConditionExpression="attribute_exists(trackingNumber)",
                 ExpressionAttributeValues={":date": {"S": new_date.isoformat()}},
+                # UpdateItem has no projection: the whole item comes back, and only its label is read.
                 ReturnValues="ALL_NEW",
             )
         except ClientError as error:
@@ -52,7 +54,7 @@ def _delivery(item: dict[str, Any]) -> Delivery:
         return Delivery(
             tracking_number=item["trackingNumber"]["S"],
             delivery_date=date.fromisoformat(item["deliveryDate"]["S"]),
-            delivery_address=item["deliveryAddress"]["S"],
+            address_label=AddressLabel.of(item.get("addressLabel", {}).get("S")),
         )
     except (KeyError, TypeError, ValueError) as error:
         # A broken item must not turn into an invented date for the customer.

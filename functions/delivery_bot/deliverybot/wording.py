@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from deliverybot.deliveries import Delivery
+from deliverybot.deliveries import AddressLabel, Delivery
 
 ASK_TRACKING_NUMBER = "What is your tracking number?"
 OFFER_AGENT = "Would you like to speak to an agent?"
@@ -31,22 +31,26 @@ def spoken_date(day: date) -> str:
     return f"{_WEEKDAYS[day.weekday()]}, {_MONTHS[day.month - 1]} {day.day}"
 
 
-def spoken_address(address: str) -> str:
-    """'home address' reads as 'your home address'; a street address is read as it is."""
-    return f"your {address}" if address.lower().endswith("address") else address
+# Where, as the bot says it: a label, never a street or a postcode (anyone may say a tracking number).
+_SPOKEN_ADDRESS = {
+    AddressLabel.HOME: "your home address",
+    AddressLabel.WORK: "your work address",
+    AddressLabel.LOCKER: "your parcel locker",
+    AddressLabel.OTHER: "the address on your order",
+}
 
 
 def arrival(delivery: Delivery) -> str:
     return (
         f"Your package {delivery.tracking_number} will arrive on {spoken_date(delivery.delivery_date)} "
-        f"at {spoken_address(delivery.delivery_address)}."
+        f"at {_SPOKEN_ADDRESS[delivery.address_label]}."
     )
 
 
 def rescheduled(delivery: Delivery) -> str:
     return (
         f"Done. Your package {delivery.tracking_number} will now arrive on "
-        f"{spoken_date(delivery.delivery_date)} at {spoken_address(delivery.delivery_address)}."
+        f"{spoken_date(delivery.delivery_date)} at {_SPOKEN_ADDRESS[delivery.address_label]}."
     )
 
 

@@ -19,6 +19,7 @@ from lexsentiment.policy.assess import Thresholds
 from lexsentiment.recording.record import SentimentRecorder
 from lexsentiment.settings import LayerSettings, load_settings
 from lexsentiment.snapstart import register_priming
+from lexsentiment.trust import KeySource
 
 
 class LayerKeywords(TypedDict, total=False):
@@ -35,6 +36,8 @@ class LayerKeywords(TypedDict, total=False):
     metric_intents: Collection[str] | None
     settings: LayerSettings | None
     recorder: SentimentRecorder | None | Literal["from-settings"]
+    memory_key: KeySource | None | Literal["from-settings"]
+    user_id_key: KeySource | None | Literal["from-settings"]
     clock: Callable[[], datetime] | None
 
 
@@ -63,13 +66,16 @@ def sentiment_aware(
     metric_intents: Collection[str] | None = None,
     settings: LayerSettings | None = None,
     recorder: SentimentRecorder | None | Literal["from-settings"] = "from-settings",
+    memory_key: KeySource | None | Literal["from-settings"] = "from-settings",
+    user_id_key: KeySource | None | Literal["from-settings"] = "from-settings",
     clock: Callable[[], datetime] | None = None,
 ) -> SentimentAwareHandler | Callable[[Handler], SentimentAwareHandler]:
     """Wrap a Lex code hook (V2 or V1) in the sentiment layer; usable bare or with keyword arguments.
 
     Settings are read here, at import, on purpose: a bad threshold stops the function at start-up
     with a message naming the variable, instead of failing customers one call at a time.
-    `settings`, `recorder` and `clock` exist for tests and local tools; a deployed bot leaves them out.
+    `settings`, `recorder`, the two keys and `clock` exist for tests and local tools; a deployed bot
+    leaves them out (the keys then come from the Secrets Manager secrets its settings name).
     """
     layer_settings = settings or load_settings(os.environ, LayerSettings)
     options = LayerOptions(
@@ -84,6 +90,10 @@ def sentiment_aware(
         negative_turns_before_handover=layer_settings.negative_turns_before_handover,
     )
     turn_recorder = recorder_from(layer_settings) if recorder == "from-settings" else recorder
+    seal_key = _key_from(layer_settings.memory_seal_secret) if memory_key == "from-settings" else memory_key
+    signing_key = _key_from(layer_settings.user_id_signing_secret) if user_id_key == "from-settings" else user_id_key
+    if seal_key is None:
+        logger.warning("session_memory_unsealed", extra={"missing_setting": "MEMORY_SEAL_SECRET"})
 
     def wrap(team_handler: Handler) -> SentimentAwareHandler:
         layer = SentimentLayer(
@@ -94,6 +104,8 @@ def sentiment_aware(
             clock or _utc_now,
             log_shape=layer_settings.log_conversation_shape,
             turn_deadline_seconds=layer_settings.turn_deadline_seconds,
+            memory_key=seal_key,
+            user_id_key=signing_key,
         )
 
         @logger.inject_lambda_context(log_event=False, clear_state=True)
@@ -138,9 +150,21 @@ def recorder_from(settings: LayerSettings) -> SentimentRecorder | None:
 
     queue_url = settings.sentiment_backlog_queue_url
     return DurableSentimentRecorder(
-        table=DynamoDbSentimentRecorder(settings.sentiment_table_name, timedelta(days=settings.turn_retention_days)),
+        table=DynamoDbSentimentRecorder(
+            settings.sentiment_table_name,
+            timedelta(days=settings.turn_retention_days),
+            conversation_retention=timedelta(days=settings.conversation_retention_days),
+        ),
         backlog=SqsSentimentBacklog(queue_url) if queue_url else None,
     )
+
+
+def _key_from(secret_id: str | None) -> KeySource | None:
+    if not secret_id:
+        return None
+    from lexsentiment.adapters.secrets import SecretsManagerKey
+
+    return SecretsManagerKey(secret_id)
 
 
 def _utc_now() -> datetime:

@@ -19,6 +19,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from lexsentiment.adapters.aws import clear_deadline, set_deadline
 from lexsentiment.lex.events import MalformedEvent, forget_parsed, parse_event, parsed_as, resumed
+from lexsentiment.lex.keys import bounded_id
 from lexsentiment.lex.reply import DialogActionType, IntentState, Reply, render
 from lexsentiment.lex.response import (
     HandlerResponse,
@@ -29,13 +30,15 @@ from lexsentiment.lex.response import (
     with_session_attributes,
 )
 from lexsentiment.lex.turn import ConfirmationState, InvocationSource, Turn
-from lexsentiment.memory import OWN_ATTRIBUTES, Attr, ConversationMemory, within_limit
+from lexsentiment.memory import OWN_ATTRIBUTES, Attr, ConversationMemory, MemoryTrust, remembered, sealed_within_limit
 from lexsentiment.observability import logger, metrics
 from lexsentiment.policy import scale
 from lexsentiment.policy.assess import Decision, HandoverReason, Thresholds, assess, reassess
 from lexsentiment.policy.conversation_score import start_and_end
+from lexsentiment.recording.message import TurnRecordMessage
 from lexsentiment.recording.record import RecordOutcome, RecordResult, SentimentRecorder, TurnRecord, record_key
 from lexsentiment.sentiment_view import ReportedFailure, TurnSentiment, answered, answering
+from lexsentiment.trust import USER_ID_ATTRIBUTE, KeySource, signed_user_id
 
 Handler = Callable[[dict[str, Any], Any], Any]
 
@@ -128,7 +131,11 @@ class SentimentLayer:
         *,
         log_shape: bool = False,
         turn_deadline_seconds: float,
+        memory_key: KeySource | None = None,
+        user_id_key: KeySource | None = None,
     ) -> None:
+        """`memory_key` seals the layer's memory (None: unsealed, for a trial without recording);
+        `user_id_key` checks a trusted party's signed userId (None: the session is the user)."""
         self._handler = handler
         self._options = options
         self._thresholds = thresholds
@@ -136,6 +143,8 @@ class SentimentLayer:
         self._clock = clock
         self._log_shape = log_shape
         self._turn_deadline_seconds = turn_deadline_seconds
+        self._memory_key = memory_key
+        self._user_id_key = user_id_key
         self._intent_dimensions: set[str] = set()
 
     def __call__(self, event: Any, context: Any) -> dict[str, Any]:
@@ -177,7 +186,9 @@ class SentimentLayer:
         )
         if self._log_shape:
             _log_shape(turn)
-        before = ConversationMemory.from_attributes(turn.session_attributes)
+        memory_key = self._memory_key.key() if self._memory_key is not None else None
+        before = self._remembered(turn, memory_key)
+        turn = self._identified(turn)
         # Lex calls the fulfilment hook for the same utterance after a dialog hook delegated: count it once.
         repeated_hook = bool(turn.utterance_key) and before.delegated_turn_key == turn.utterance_key
         score = scale.turn_score(turn.sentiment) if turn.sentiment is not None else None
@@ -197,14 +208,24 @@ class SentimentLayer:
             answer = self._handover_intent(turn, event, context, sentiment, memory)
         else:
             answer = self._apply_rules(turn, sentiment, self._call_handler(event, turn, context, sentiment, memory))
-        response = with_session_attributes(answer.response, self._session_attributes(turn, answer))
+        response = with_session_attributes(answer.response, self._session_attributes(turn, answer, memory_key))
         apologised = already_apologises(response, turn.lex_version, self._options.wording.apology)
         recording = RecordResult(RecordOutcome.SKIPPED)
         if score is not None and turn.sentiment is not None and not repeated_hook and self._recorder is not None:
             # Recording comes after the answer is settled: a failed write never changes what the customer hears.
             record = self._turn_record(turn, sentiment, answer, apologised, before, memory, now)
-            recording = self._recorder.record(record)
+            recording = self._recorded(self._recorder, record)
         return TurnOutcome(response, answer, sentiment, recording, repeated_hook, apologised)
+
+    @staticmethod
+    def _recorded(recorder: SentimentRecorder, record: TurnRecord) -> RecordResult:
+        """The recorder's result; one that raises (a bot's own recorder can) leaves the record in the log."""
+        try:
+            return recorder.record(record)
+        except Exception as error:
+            logger.error("recorder_failed", extra=_error_fields(error))
+            recovery = TurnRecordMessage.unchecked_json(record)
+            return RecordResult(RecordOutcome.LOGGED_FOR_RECOVERY, type(error).__name__, recovery=recovery)
 
     def _call_handler(
         self, event: dict[str, Any], turn: Turn, context: Any, sentiment: TurnSentiment, memory: ConversationMemory
@@ -301,7 +322,7 @@ class SentimentLayer:
         handover_attributes = {
             Attr.HANDOVER: "true",
             Attr.HANDOVER_REASON: reason,
-            Attr.HANDOVER_INTENT: memory.interrupted_intent or self._options.handover_intent,
+            Attr.HANDOVER_INTENT: self._bot_intent(memory.interrupted_intent) or self._options.handover_intent,
             Attr.HANDOVER_SENTIMENT_SCORE: scale.shown(sentiment.turn_score),
             Attr.CONVERSATION_SENTIMENT_SCORE: scale.shown(sentiment.conversation_score),
         }
@@ -337,7 +358,32 @@ class SentimentLayer:
         # Never a second offer in the same breath: the resumed reply goes out as the handler wrote it.
         return Answer(response.with_raw(raw), memory)
 
-    def _session_attributes(self, turn: Turn, answer: Answer) -> dict[str, str]:
+    def _remembered(self, turn: Turn, memory_key: bytes | None) -> ConversationMemory:
+        """The memory the turn arrived with, if our seal proves it; otherwise a fresh one, counted."""
+        memory, trust = remembered(
+            turn.session_attributes, turn.conversation_id, memory_key, sealed=self._memory_key is not None
+        )
+        if trust is MemoryTrust.REJECTED or trust is MemoryTrust.UNVERIFIABLE:
+            # Names how many of our attributes came, never their values.
+            mine = sum(1 for name in turn.session_attributes if name in OWN_ATTRIBUTES)
+            logger.warning("session_memory_discarded", extra={"trust": trust.value, "own_attributes": mine})
+            metrics.add_metric(name="SessionMemoryDiscarded", unit=MetricUnit.Count, value=1)
+        return memory
+
+    def _identified(self, turn: Turn) -> Turn:
+        """The turn with the user a trusted party signed for, if any; else the session (V2) or Lex's userId (V1)."""
+        attributes = turn.session_attributes
+        if USER_ID_ATTRIBUTE not in attributes:
+            return turn
+        key = self._user_id_key.key() if self._user_id_key is not None else None
+        user_id = signed_user_id(attributes, turn.conversation_id, key)
+        if user_id is None:
+            logger.debug("user_id_unverified")
+            metrics.add_metric(name="UnverifiedUserIds", unit=MetricUnit.Count, value=1)
+            return turn
+        return replace(turn, user_id=bounded_id(user_id))
+
+    def _session_attributes(self, turn: Turn, answer: Answer, memory_key: bytes | None) -> dict[str, str]:
         """The caller's attributes, the handler's over them, then the layer's own (which nobody else may set).
 
         Lex replaces the stored map with the one returned, so the caller's keys are always sent
@@ -354,7 +400,7 @@ class SentimentLayer:
                 attributes[key] = value
         attributes.update({key: value for key, value in answer.memory.to_attributes().items() if value})
         attributes.update(answer.handover_attributes)
-        return within_limit(attributes)
+        return sealed_within_limit(attributes, turn.conversation_id, memory_key)
 
     def _turn_record(
         self,
@@ -462,6 +508,11 @@ class SentimentLayer:
         recording_metric = RECORDING_METRICS.get(outcome.recording.outcome)
         if recording_metric:
             metrics.add_metric(name=recording_metric, unit=MetricUnit.Count, value=1)
+
+    def _bot_intent(self, intent: str | None) -> str | None:
+        """The intent, if it is one of the bot's (when the bot named them; memory holds only Lex names)."""
+        known = self._options.metric_intents
+        return intent if intent and (known is None or intent in known) else None
 
     def _intent_dimension(self, intent: str) -> str:
         known = self._options.metric_intents

@@ -1,8 +1,10 @@
 """What the layer remembers between turns, kept in Lex session attributes (strings only).
 
 Lex replaces the stored attribute map with the one we return, so every reply carries the
-caller's attributes plus these. Unreadable values (a client may have written anything) fall
-back to defaults instead of failing the turn.
+caller's attributes plus these. A client can write session attributes too (Lex V2's runtime API
+lets any caller set them), so the memory is sealed (lexsentiment.trust): a set whose seal does not
+hold is discarded and the conversation starts afresh. Values are still read defensively (bounded,
+UTC, within range), so even a sealed set can never break a turn.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 
 from lexsentiment.policy.conversation_score import MAX_PORTION_TURNS
+from lexsentiment.trust import SEAL_LENGTH, seal, seal_holds
 
 
 class Attr:
@@ -29,6 +33,8 @@ class Attr:
     INTERRUPTED_INTENT = "interruptedIntent"
     INTERRUPTED_SLOTS = "interruptedSlots"
     DELEGATED_TURN = "delegatedTurnKey"
+    # One HMAC over the attributes above and the conversation id: they are ours only while it holds.
+    SEAL = "sentimentMemorySeal"
     # Read by the Amazon Connect flow after the bot closes.
     HANDOVER = "handover"
     HANDOVER_REASON = "handoverReason"
@@ -38,6 +44,24 @@ class Attr:
 
 
 OWN_ATTRIBUTES = frozenset(value for name, value in vars(Attr).items() if not name.startswith("_"))
+# What the next turn reads back, and so what the seal covers. The hand-over attributes are not read
+# back: Amazon Connect takes them from the closing reply itself.
+MEMORY_ATTRIBUTES = (
+    Attr.NEGATIVE_TURNS,
+    Attr.SCORED_TURNS,
+    Attr.SCORE_SUM,
+    Attr.FIRST_SCORES,
+    Attr.RECENT_SCORES,
+    Attr.STARTED_AT,
+    Attr.AGENT_OFFER_REASON,
+    Attr.AGENT_DECLINED,
+    Attr.INTERRUPTED_INTENT,
+    Attr.INTERRUPTED_SLOTS,
+    Attr.DELEGATED_TURN,
+)
+# A conversation's start is never later than now nor older than this (Lex ends a session after at
+# most 24 idle hours; a week leaves room for long ones without letting a start drift into the past).
+MAX_CONVERSATION_AGE = timedelta(days=7)
 # Lex keeps at most 12 KB of session attributes. When the caller's own attributes leave too little
 # room, ours are dropped in this order (losing only analytics precision); the caller's never are.
 SESSION_ATTRIBUTES_LIMIT = 12_000
@@ -79,6 +103,39 @@ def within_limit(attributes: dict[str, str]) -> dict[str, str]:
     return fitted
 
 
+def sealed_within_limit(attributes: dict[str, str], conversation_id: str, key: bytes | None) -> dict[str, str]:
+    """The reply's attributes fitted to Lex's limit, then sealed (without a key: fitted only)."""
+    if key is None:
+        return within_limit(attributes)
+    attributes[Attr.SEAL] = "-" * SEAL_LENGTH  # the seal's room counts while fitting
+    fitted = within_limit(attributes)
+    fitted[Attr.SEAL] = seal(key, conversation_id, fitted, MEMORY_ATTRIBUTES)
+    return fitted
+
+
+class MemoryTrust(StrEnum):
+    NONE = "none"  # no memory came with the turn: a new conversation
+    SEALED = "sealed"  # our seal holds: the memory is the one we wrote for this conversation
+    REJECTED = "rejected"  # memory whose seal does not hold (changed, moved, made up): discarded
+    UNVERIFIABLE = "unverifiable"  # the key could not be had: discarded, as nothing can be trusted
+    UNSEALED = "unsealed"  # no key configured (a trial without recording): taken as sent
+
+
+def remembered(
+    attributes: Mapping[str, str], conversation_id: str, key: bytes | None, *, sealed: bool
+) -> tuple[ConversationMemory, MemoryTrust]:
+    """The memory a turn arrived with, and how far it is trusted; anything unproven starts afresh."""
+    if Attr.SEAL not in attributes and not any(name in attributes for name in MEMORY_ATTRIBUTES):
+        return FRESH_MEMORY, MemoryTrust.NONE
+    if not sealed:
+        return ConversationMemory.from_attributes(attributes), MemoryTrust.UNSEALED
+    if key is None:
+        return FRESH_MEMORY, MemoryTrust.UNVERIFIABLE
+    if not seal_holds(key, conversation_id, attributes, MEMORY_ATTRIBUTES, attributes.get(Attr.SEAL)):
+        return FRESH_MEMORY, MemoryTrust.REJECTED
+    return ConversationMemory.from_attributes(attributes), MemoryTrust.SEALED
+
+
 @dataclass(frozen=True, slots=True)
 class ConversationMemory:
     negative_turns: int = 0
@@ -106,7 +163,7 @@ class ConversationMemory:
             started_at=_moment(attributes.get(Attr.STARTED_AT)),
             agent_offer_reason=_reason(attributes.get(Attr.AGENT_OFFER_REASON)),
             agent_declined=attributes.get(Attr.AGENT_DECLINED) == "true",
-            interrupted_intent=attributes.get(Attr.INTERRUPTED_INTENT) or None,
+            interrupted_intent=_intent_name(attributes.get(Attr.INTERRUPTED_INTENT)),
             interrupted_slots=_slot_map(attributes.get(Attr.INTERRUPTED_SLOTS)),
             delegated_turn_key=attributes.get(Attr.DELEGATED_TURN) or None,
         )
@@ -129,7 +186,7 @@ class ConversationMemory:
             score_sum=self.score_sum + score,
             first_scores=first_scores,
             recent_scores=(*self.recent_scores, score)[-MAX_PORTION_TURNS:],
-            started_at=self.started_at or now,
+            started_at=_clamped(self.started_at, now),
         )
 
     def without_offer(self, *, delegated_turn_key: str | None = None) -> ConversationMemory:
@@ -196,7 +253,22 @@ def _moment(value: str | None) -> datetime | None:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return moment if moment.tzinfo is not None else None
+    # Always UTC from here on: stored sort keys and the API's cursors compare UTC text.
+    return moment.astimezone(UTC) if moment.tzinfo is not None else None
+
+
+def _clamped(started_at: datetime | None, now: datetime) -> datetime:
+    if started_at is None or started_at > now:
+        return now
+    return max(started_at, now - MAX_CONVERSATION_AGE)
+
+
+# Lex's own intent-name pattern: an interrupted intent is one the bot named, never free text.
+_INTENT_NAME = re.compile(r"^([0-9a-zA-Z][_-]?){1,100}$")
+
+
+def _intent_name(value: str | None) -> str | None:
+    return value if value and _INTENT_NAME.match(value) else None
 
 
 # A hand-over reason is a short snake_case word: the layer's own, or one a handler reported.
@@ -217,3 +289,6 @@ def _slot_map(value: str | None) -> dict[str, str | None]:
     if not isinstance(decoded, dict):
         return {}
     return {str(name): slot if isinstance(slot, str) else None for name, slot in decoded.items()}
+
+
+FRESH_MEMORY = ConversationMemory()

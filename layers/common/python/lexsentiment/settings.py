@@ -20,6 +20,10 @@ class ConfigurationError(RuntimeError):
 SETTINGS_CONFIG = ConfigDict(frozen=True, populate_by_name=True, extra="ignore", defer_build=True)
 TableName = Annotated[str, Field(alias="SENTIMENT_TABLE_NAME", min_length=3, max_length=255)]
 RetentionDays = Annotated[int, Field(alias="TURN_RETENTION_DAYS", ge=1, le=3650)]
+# Summaries, per-conversation intents and user items: kept this long after the customer's latest turn.
+ConversationRetentionDays = Annotated[int, Field(alias="CONVERSATION_RETENTION_DAYS", ge=1, le=3650)]
+# A Secrets Manager secret's ARN or name, as Secrets Manager allows them.
+KEY_STORE_ID_PATTERN = r"^[A-Za-z0-9/_+=.@:-]{1,2048}$"
 
 
 class InsightsSettings(BaseModel):
@@ -34,6 +38,7 @@ class BacklogSettings(InsightsSettings):
     """What the backlog drain needs: the sentiment table and the turn records' retention."""
 
     turn_retention_days: RetentionDays = 90
+    conversation_retention_days: ConversationRetentionDays = 365
 
 
 class LayerSettings(BaseModel):
@@ -44,6 +49,7 @@ class LayerSettings(BaseModel):
     # Without a sentiment table the layer still apologises and offers agents; it records nothing.
     sentiment_table_name: str | None = Field(default=None, alias="SENTIMENT_TABLE_NAME", min_length=3, max_length=255)
     turn_retention_days: RetentionDays = 90
+    conversation_retention_days: ConversationRetentionDays = 365
     # Both thresholds apply to Lex's NEGATIVE score (0..1); a score equal to a threshold crosses it.
     response_threshold: float = Field(default=0.5, alias="RESPONSE_THRESHOLD", ge=0, le=1, allow_inf_nan=False)
     agent_handover_threshold: float = Field(
@@ -52,11 +58,17 @@ class LayerSettings(BaseModel):
     negative_turns_before_handover: int = Field(default=3, alias="NEGATIVE_TURNS_BEFORE_HANDOVER", ge=1, le=20)
     # Where turn records wait when the table cannot take them; without it they go to a recovery log line.
     sentiment_backlog_queue_url: str | None = Field(
-        default=None, alias="SENTIMENT_BACKLOG_QUEUE_URL", pattern=r"^https?://\S+$", max_length=2048
+        default=None, alias="SENTIMENT_BACKLOG_QUEUE_URL", pattern=r"^https://\S+$", max_length=2048
     )
     # How long a turn may take, at most: every AWS call gets what is left of it (Lex waits 30 s; the
     # function's timeout, a little longer than this, is only a backstop).
     turn_deadline_seconds: float = Field(default=9.0, alias="TURN_DEADLINE_SECONDS", ge=2, le=25, allow_inf_nan=False)
+    # Secrets Manager secrets (ARN or name) holding HMAC keys (lexsentiment.trust): one seals the
+    # layer's memory in the session attributes, the other checks a trusted party's signed userId.
+    memory_seal_secret: str | None = Field(default=None, alias="MEMORY_SEAL_SECRET", pattern=KEY_STORE_ID_PATTERN)
+    user_id_signing_secret: str | None = Field(
+        default=None, alias="USER_ID_SIGNING_SECRET", pattern=KEY_STORE_ID_PATTERN
+    )
     # Debug aid: log the SHAPE of what the customer said (lengths, character classes), never the words.
     log_conversation_shape: bool = Field(default=False, alias="LOG_CONVERSATION_SHAPE")
     tracing_enabled: bool = Field(default=False, alias="TRACING_ENABLED")
@@ -68,6 +80,13 @@ class LayerSettings(BaseModel):
                 f"RESPONSE_THRESHOLD ({self.response_threshold}) must be below "
                 f"AGENT_HANDOVER_THRESHOLD ({self.agent_handover_threshold})"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _recorded_memory_is_sealed(self) -> LayerSettings:
+        # What is recorded is what supervisors read: it must not come from memory a client wrote.
+        if self.sentiment_table_name and not self.memory_seal_secret:
+            raise ValueError("MEMORY_SEAL_SECRET must name a Secrets Manager secret when SENTIMENT_TABLE_NAME is set")
         return self
 
 

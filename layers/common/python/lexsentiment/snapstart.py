@@ -5,8 +5,9 @@ version, snapshots it, and restores that snapshot on a cold start. Whatever init
 snapshot; whatever the first turn builds lazily is paid on every restore. `prime` builds the lazy
 parts without a network call: the V2 event validators (a sample event parsed), the DynamoDB and SQS
 clients, and one turn record written through them to an in-process answer, so botocore's request
-serialisers, endpoint rules and response parsers for the very table and queue are built too; then
-the backlog message model and a rendered reply.
+serialisers, endpoint rules and response parsers for the very table and queue are built too; the
+Secrets Manager client the same way (the signing keys themselves are read after the restore, so no
+snapshot holds them); then the backlog message model and a rendered reply.
 
 Nothing unique or random is made here: no ids, no clock reading kept, no credentials cached beyond
 what botocore refreshes itself (Lambda serves them from its container endpoint after a restore).
@@ -58,6 +59,7 @@ _PRIMING_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 
 def prime(settings: LayerSettings) -> None:
     """Build now what the first turn would otherwise build (no network call is made)."""
+    from lexsentiment.adapters.secrets import secrets_client
     from lexsentiment.adapters.sentiment_table import DynamoDbSentimentRecorder
     from lexsentiment.adapters.sqs_backlog import SqsSentimentBacklog
     from lexsentiment.recording.message import TurnRecordMessage
@@ -90,6 +92,12 @@ def prime(settings: LayerSettings) -> None:
     if settings.sentiment_backlog_queue_url:
         with answered_in_process(sqs_client()):
             SqsSentimentBacklog(settings.sentiment_backlog_queue_url).put(record)
+    for secret_id in (settings.memory_seal_secret, settings.user_id_signing_secret):
+        if secret_id:
+            # The client and its request path only: the key itself is read after the restore.
+            secrets = secrets_client()
+            with answered_in_process(secrets):
+                secrets.get_secret_value(SecretId=secret_id)
     TurnRecordMessage.model_rebuild(force=True)
     render(Reply(DialogActionType.ELICIT_INTENT, {}, message="primed"), LexVersion.V2)
 

@@ -1,17 +1,24 @@
 """The sentiment table's key layout, shared by the writer (the code hook) and the reader (insights).
 
-  PK                              SK                      item
-  CONV#<id>                       TURN#<record key>       one scored turn (TTL expiresAt)
-  CONV#<id>                       SUMMARY                 the conversation; GSI1 SHIFT#<shift> / <startedAt>#<id>
-  CONV#<id>                       INTENT#<intent>         per intent per conversation
-  INTENT#<intent>#S<n>            TOTAL                   per intent, shard n; GSI1 INTENTS / <intent>#S<n>
-  INTENT#<intent>#S<n>            DAY#<yyyy-mm-dd>        per intent per day, shard n
-  USER#<user>                     TOTAL                   per user
-  USER#<user>                     CONV#<startedAt>#<id>   one user's conversations, oldest first in key order
-  BOT#<name>#<alias>#<locale>#S<n> TOTAL                  per bot alias and locale, shard n
+  PK                                SK                      item
+  CONV#<id>                         TURN#<record key>       one scored turn (TTL)
+  CONV#<id>                         SUMMARY                 the conversation (TTL);
+                                                            GSI1 SHIFT#<shift> / <startedAt>#<id>
+  CONV#<id>                         INTENT#<intent>         per intent per conversation (TTL)
+  INTENT#<intent>#S<n>              TOTAL                   per intent, shard n; GSI1 INTENTS / <intent>#S<n>
+  INTENT#<intent>#S<n>              DAY#<yyyy-mm-dd>        per intent per day, shard n
+  USER#<user>                       TOTAL                   per user (TTL)
+  USER#<user>                       CONV#<startedAt>#<id>   one user's conversations, oldest first in key order (TTL)
+  BOT#<name>#<alias>#<locale>#S<n>  TOTAL                   per bot alias and locale, shard n;
+                                                            GSI1 BOTS / <name>#<alias>#<locale>#S<n>
+  BOT#<name>#<alias>#<locale>#S<n>  DAY#<yyyy-mm-dd>        per bot alias and locale per day, shard n
+
+(TTL) items are personal: they carry `expiresAt` (epoch seconds) and readers skip them once it has
+passed, because DynamoDB deletes expired items only eventually. Intent and bot items are anonymous
+and never expire.
 
 GSI1 is KEYS_ONLY and its keys change only when a conversation starts or changes shift class, or an
-intent shard is first seen, so it never takes a write per turn and has no hot partition.
+intent or bot shard is first seen, so it never takes a write per turn and has no hot partition.
 
 Why SHARDS = 8: every turn updates its intent's and its bot's counters; one DynamoDB partition takes
 about 1,000 write units a second and a transactional update of a small item costs 2, so one item
@@ -28,7 +35,10 @@ SHARDS = 8
 SUMMARY = "SUMMARY"
 TOTAL = "TOTAL"
 INTENTS_INDEX_KEY = "INTENTS"
+BOTS_INDEX_KEY = "BOTS"
 SHIFT_INDEX = "GSI1"
+# The TTL attribute (template.yaml's TimeToLiveSpecification): epoch seconds, on personal items only.
+EXPIRES_AT = "expiresAt"
 
 
 def shard_of(conversation_id: str) -> int:
@@ -67,8 +77,22 @@ def user_conversation_sk(started_at: str, conversation_id: str) -> str:
     return f"CONV#{started_at}#{conversation_id}"
 
 
-def bot_pk(name: str, alias: str, locale: str, shard: int) -> str:
-    return f"BOT#{name}#{alias}#{locale}#S{shard}"
+def bot_key(name: str, alias: str, locale: str) -> str:
+    """One bot alias and locale; Lex's names have no "#", and a V1 bot's locale is empty."""
+    return f"{name}#{alias}#{locale}"
+
+
+def bot_pk(bot: str, shard: int) -> str:
+    return f"BOT#{bot}#S{shard}"
+
+
+def bot_index_sk(bot: str, shard: int) -> str:
+    return f"{bot}#S{shard}"
+
+
+def unsharded(index_sk: str) -> str:
+    """An INTENTS or BOTS index entry's sort key without its shard: the intent, or the bot key."""
+    return index_sk.rsplit("#S", 1)[0]
 
 
 def shift_pk(shift: str) -> str:

@@ -8,7 +8,7 @@ The key layout is in sentiment_keys.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -25,10 +25,25 @@ if TYPE_CHECKING:
 
 class DynamoDbSentimentRecorder(TableAdapter):
     TTL_ATTRIBUTE = "expiresAt"  # template.yaml's TimeToLiveSpecification names the same attribute
+    # Aggregates that name a customer or a conversation expire; the anonymous intent and bot totals never do.
+    PERSONAL_AGGREGATES = frozenset({"ConversationIntent", "User", "UserConversation"})
 
-    def __init__(self, table_name: str, retention: timedelta, client: DynamoDBClient | None = None) -> None:
+    def __init__(
+        self,
+        table_name: str,
+        retention: timedelta,
+        client: DynamoDBClient | None = None,
+        *,
+        conversation_retention: timedelta | None = None,
+    ) -> None:
+        """`retention` keeps turn records; `conversation_retention` (by default the same) keeps the
+        personal items (summary, per-conversation intents, user items), counted from each turn."""
         super().__init__(table_name, client)
         self._retention = retention
+        self._conversation_retention = conversation_retention or retention
+
+    def _personal_expiry(self, record: TurnRecord) -> AttributeValueTypeDef:
+        return _n(int((record.recorded_at + self._conversation_retention).timestamp()))
 
     def record(self, record: TurnRecord) -> RecordResult:
         try:
@@ -59,6 +74,8 @@ class DynamoDbSentimentRecorder(TableAdapter):
         at = _timestamp(record.recorded_at)
         started_at = _timestamp(record.started_at)
         bot = record.bot
+        bot_key = keys.bot_key(bot.name, bot.alias, bot.locale)
+        bot_names = {"botName": _s(bot.name), "botAlias": _s(bot.alias), "locale": _s(bot.locale)}
         return [
             {
                 "Put": {
@@ -93,10 +110,17 @@ class DynamoDbSentimentRecorder(TableAdapter):
             ),
             self._aggregate(
                 record,
-                keys.bot_pk(bot.name, bot.alias, bot.locale, shard),
+                keys.bot_pk(bot_key, shard),
                 keys.TOTAL,
                 "BotShard",
-                {"botName": _s(bot.name), "botAlias": _s(bot.alias), "locale": _s(bot.locale)},
+                {
+                    **bot_names,
+                    "GSI1PK": _s(keys.BOTS_INDEX_KEY),
+                    "GSI1SK": _s(keys.bot_index_sk(bot_key, shard)),
+                },
+            ),
+            self._aggregate(
+                record, keys.bot_pk(bot_key, shard), keys.day_sk(day), "BotDayShard", {**bot_names, "day": _s(day)}
             ),
         ]
 
@@ -173,8 +197,11 @@ class DynamoDbSentimentRecorder(TableAdapter):
                 "lastIntent = :intent",
                 "shift = :shift",
                 "GSI1PK = :shiftKey",
+                # Renewed by each newer turn; a turn replayed late does not move the expiry back.
+                f"{self.TTL_ATTRIBUTE} = :expiresAt",
             ]
             values |= {
+                ":expiresAt": self._personal_expiry(record),
                 ":turnIndex": _n(record.turn_index),
                 ":at": _s(at),
                 ":start": _n(record.start_score),
@@ -214,6 +241,10 @@ class DynamoDbSentimentRecorder(TableAdapter):
         }
         names = {"#labelTurns": f"{scores.label.value.lower()}Turns"}
         assignments = ["entity = :entity"]
+        if entity in self.PERSONAL_AGGREGATES:
+            # Renewed by every turn; one replayed late from the backlog sets it back by that delay at most.
+            values[":expiresAt"] = self._personal_expiry(record)
+            assignments.append(f"{self.TTL_ATTRIBUTE} = :expiresAt")
         for name, value in (extra or {}).items():
             # Placeholders for extra names: some (such as "day") are DynamoDB reserved words.
             names[f"#{name}"] = name
@@ -258,7 +289,9 @@ def _cancelled_because(error: ClientError, item: int) -> bool:
 
 
 def _timestamp(moment: datetime) -> str:
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    # Stored times sort as strings (index keys, cursors): every aware time is written as the same UTC instant.
+    utc = moment.astimezone(UTC) if moment.utcoffset() is not None else moment
+    return utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _s(value: str) -> AttributeValueTypeDef:

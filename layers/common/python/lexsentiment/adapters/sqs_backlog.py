@@ -21,8 +21,9 @@ class SqsSentimentBacklog:
 
     def put(self, record: TurnRecord) -> RecordResult:
         try:
+            body = TurnRecordMessage.of(record).model_dump_json()
             client_within(KEEP_FOR_REPLY, sqs_client, self._client).send_message(
-                QueueUrl=self._queue_url, MessageBody=TurnRecordMessage.of(record).model_dump_json()
+                QueueUrl=self._queue_url, MessageBody=body
             )
         except (ClientError, BotoCoreError, DeadlineNear) as error:
             return RecordResult(RecordOutcome.FAILED, error_code(error))

@@ -75,6 +75,16 @@ class IntentTotals:
 
 
 @dataclass(frozen=True, slots=True)
+class BotTotals:
+    """One bot alias in one locale (Lex V1 bots have no locale: "")."""
+
+    name: str
+    alias: str
+    locale: str
+    totals: SentimentTotals
+
+
+@dataclass(frozen=True, slots=True)
 class DayTotals:
     day: date
     totals: SentimentTotals
@@ -127,11 +137,16 @@ class TurnView:
 @dataclass(frozen=True, slots=True)
 class ConversationDetail:
     summary: ConversationSummary
+    # The latest turns, oldest first; `turns_truncated` when earlier ones were left out.
     turns: list[TurnView]
     intents: list[IntentTotals]
+    turns_truncated: bool = False
 
     @property
     def trend(self) -> float:
+        """From the turns themselves when all are here; otherwise the summary's, which counts every turn."""
+        if self.turns_truncated:
+            return self.summary.trend
         return trend_slope_of([turn.score for turn in self.turns])
 
 

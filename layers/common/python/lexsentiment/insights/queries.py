@@ -99,10 +99,15 @@ def decode_cursor(token: str, first: date, last: date) -> str:
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise InvalidQuery("next: not a token this API issued") from None
     after = decoded.get("after") if isinstance(decoded, dict) else None
-    match = _CURSOR.match(after) if isinstance(after, str) and len(after) <= 512 else None
+    # Printable only: a lone surrogate or a control character would fail later, in the store's request.
+    match = _CURSOR.match(after) if isinstance(after, str) and len(after) <= 512 and after.isprintable() else None
     if match is None:
         raise InvalidQuery("next: not a token this API issued")
-    started = datetime.fromisoformat(match.group(1).replace("Z", "+00:00")).date()
+    try:
+        # The pattern admits impossible times (month 13, hour 99): only a real one positions a query.
+        started = datetime.fromisoformat(match.group(1).replace("Z", "+00:00")).date()
+    except ValueError:
+        raise InvalidQuery("next: not a token this API issued") from None
     if not first <= started <= last:
         raise InvalidQuery("next: the token belongs to another date range")
     return str(after)

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from lexsentiment.insights.models import (
+    BotTotals,
     ConversationDetail,
     ConversationSummary,
     DayTotals,
@@ -35,6 +36,19 @@ def intents_view(first: date, last: date, intents: list[IntentTotals]) -> dict[s
         "from": first.isoformat(),
         "to": last.isoformat(),
         "intents": [{"intent": item.intent, **totals_view(item.totals)} for item in ranked],
+    }
+
+
+def bots_view(first: date, last: date, bots: list[BotTotals]) -> dict[str, Any]:
+    """Bot aliases and locales ranked as the intents are: the most upsetting first."""
+    ranked = sorted(bots, key=lambda item: (-(item.totals.mean_negative or 0.0), item.name, item.alias, item.locale))
+    return {
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "bots": [
+            {"botName": item.name, "botAlias": item.alias, "locale": item.locale, **totals_view(item.totals)}
+            for item in ranked
+        ],
     }
 
 
@@ -96,6 +110,7 @@ def conversation_view(detail: ConversationDetail) -> dict[str, Any]:
     return {
         "conversation": {**summary_view(detail.summary), "trend": _rounded(detail.trend)},
         "turns": [turn_view(turn) for turn in detail.turns],
+        "turnsTruncated": detail.turns_truncated,
         "intents": [{"intent": item.intent, **totals_view(item.totals)} for item in detail.intents],
     }
 

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from lexsentiment.lex.keys import derived_utterance_key
+from lexsentiment.lex.keys import bounded_id, derived_utterance_key
 from lexsentiment.lex.turn import (
     BotRef,
     ConfirmationState,
@@ -88,9 +88,10 @@ class LexV1Intent(BaseModel):
 
 class LexV1Bot(BaseModel):
     model_config = _WIRE
-    name: str = ""
-    alias: str | None = None
-    version: str | None = None
+    # Lex's own limits: anything longer is not from Lex.
+    name: str = Field(default="", max_length=100)
+    alias: str | None = Field(default=None, max_length=100)
+    version: str | None = Field(default=None, max_length=100)
 
 
 class LexV1Event(BaseModel):
@@ -121,7 +122,8 @@ class LexV1Event(BaseModel):
 
     def to_turn(self) -> Turn:
         # userId is unique per client only, so the bot name joins it to make the conversation key.
-        conversation_id = f"{self.bot.name or 'bot'}:{self.user_id}"
+        user_id = bounded_id(self.user_id)
+        conversation_id = bounded_id(f"{self.bot.name or 'bot'}:{user_id}")
         sentiment = self.sentiment_response.to_scores() if self.sentiment_response else None
         raw_scores = self.sentiment_response.score_text if self.sentiment_response else None
         utterance_key = derived_utterance_key(conversation_id, raw_scores) if sentiment and raw_scores else ""
@@ -129,7 +131,7 @@ class LexV1Event(BaseModel):
         return Turn(
             lex_version=LexVersion.V1,
             conversation_id=conversation_id,
-            user_id=self.user_id,
+            user_id=user_id,
             invocation_source=InvocationSource(self.invocation_source),
             intent_name=self.current_intent.name,
             bot=BotRef(name=self.bot.name, alias=self.bot.alias or "", locale="", version=self.bot.version or ""),

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from lexsentiment.lex.keys import derived_utterance_key
+from lexsentiment.lex.keys import bounded_id, derived_utterance_key
 from lexsentiment.lex.turn import (
     BotRef,
     ConfirmationState,
@@ -18,10 +18,6 @@ from lexsentiment.lex.turn import (
 from lexsentiment.policy.sentiment import SentimentScores
 
 _WIRE = ConfigDict(extra="ignore", populate_by_name=True, frozen=True)
-
-# A client (for example an Amazon Connect flow passing LexSessionAttributes) may name the customer;
-# V2 events have no user field, so without it the session stands for the user.
-USER_ID_ATTRIBUTE = "userId"
 
 
 class LexV2SlotValue(BaseModel):
@@ -101,12 +97,13 @@ class LexV2SessionState(BaseModel):
 
 class LexV2Bot(BaseModel):
     model_config = _WIRE
-    bot_id: str = Field(default="", alias="id")
-    name: str = ""
-    locale_id: str = Field(alias="localeId", min_length=1)
-    version: str = ""
-    alias_id: str = Field(default="", alias="aliasId")
-    alias_name: str = Field(default="", alias="aliasName")
+    # Lex's own limits (names 100, locale ids a few characters): anything longer is not from Lex.
+    bot_id: str = Field(default="", alias="id", max_length=100)
+    name: str = Field(default="", max_length=100)
+    locale_id: str = Field(alias="localeId", min_length=1, max_length=32)
+    version: str = Field(default="", max_length=100)
+    alias_id: str = Field(default="", alias="aliasId", max_length=100)
+    alias_name: str = Field(default="", alias="aliasName", max_length=100)
 
 
 class LexV2Event(BaseModel):
@@ -150,16 +147,19 @@ class LexV2Event(BaseModel):
         interpretation = self.sentiment_interpretation()
         sentiment = interpretation.sentiment() if interpretation else None
         request_id = self.session_state.originating_request_id
+        session_id = bounded_id(self.session_id)
         if request_id:
-            utterance_key = request_id
+            utterance_key = bounded_id(request_id)
         elif sentiment is not None:
-            utterance_key = derived_utterance_key(self.session_id, repr(sentiment))
+            utterance_key = derived_utterance_key(session_id, repr(sentiment))
         else:
             utterance_key = ""
+        # V2 events have no user field: the session stands for the user unless a trusted party
+        # signed a userId attribute (the layer checks that: lexsentiment.trust).
         return Turn(
             lex_version=LexVersion.V2,
-            conversation_id=self.session_id,
-            user_id=attributes.get(USER_ID_ATTRIBUTE) or self.session_id,
+            conversation_id=session_id,
+            user_id=session_id,
             invocation_source=InvocationSource(self.invocation_source),
             intent_name=intent.name if intent else "",
             bot=BotRef(

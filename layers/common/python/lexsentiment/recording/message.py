@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -51,32 +51,13 @@ class TurnRecordMessage(BaseModel):
 
     @classmethod
     def of(cls, record: TurnRecord) -> TurnRecordMessage:
-        scores = record.sentiment
-        return cls(
-            conversation_id=record.conversation_id,
-            user_id=record.user_id,
-            record_key=record.record_key,
-            turn_index=record.turn_index,
-            recorded_at=record.recorded_at,
-            started_at=record.started_at,
-            intent_name=record.intent_name,
-            bot_name=record.bot.name,
-            bot_alias=record.bot.alias,
-            bot_locale=record.bot.locale,
-            lex_version=record.lex_version,
-            label=scores.label,
-            positive=scores.positive,
-            negative=scores.negative,
-            neutral=scores.neutral,
-            mixed=scores.mixed,
-            score=record.score,
-            decision=record.decision,
-            apologised=record.apologised,
-            handed_over=record.handed_over,
-            start_score=record.start_score,
-            end_score=record.end_score,
-            shift=record.shift,
-        )
+        return cls(**_fields(record))
+
+    @classmethod
+    def unchecked_json(cls, record: TurnRecord) -> str:
+        """The record as JSON without validation: for the recovery line when validation itself fails,
+        so the one remaining copy of a turn is never lost to a value the checks did not foresee."""
+        return cls.model_construct(**_fields(record)).model_dump_json(warnings=False)
 
     def to_record(self) -> TurnRecord:
         return TurnRecord(
@@ -98,6 +79,35 @@ class TurnRecordMessage(BaseModel):
             end_score=self.end_score,
             shift=self.shift,
         )
+
+
+def _fields(record: TurnRecord) -> dict[str, Any]:
+    scores = record.sentiment
+    return {
+        "conversation_id": record.conversation_id,
+        "user_id": record.user_id,
+        "record_key": record.record_key,
+        "turn_index": record.turn_index,
+        "recorded_at": record.recorded_at,
+        "started_at": record.started_at,
+        "intent_name": record.intent_name,
+        "bot_name": record.bot.name,
+        "bot_alias": record.bot.alias,
+        "bot_locale": record.bot.locale,
+        "lex_version": record.lex_version,
+        "label": scores.label,
+        "positive": scores.positive,
+        "negative": scores.negative,
+        "neutral": scores.neutral,
+        "mixed": scores.mixed,
+        "score": record.score,
+        "decision": record.decision,
+        "apologised": record.apologised,
+        "handed_over": record.handed_over,
+        "start_score": record.start_score,
+        "end_score": record.end_score,
+        "shift": record.shift,
+    }
 
 
 def _utc(moment: datetime) -> datetime:

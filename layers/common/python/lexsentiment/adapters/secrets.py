@@ -1,0 +1,77 @@
+"""Keys kept in AWS Secrets Manager, read with one GetSecretValue call and kept for a quarter of an hour.
+
+Powertools' parameters utility would do the read and the caching, but importing it costs 30-50 ms of
+the first turn (measured beside the boto3 client it wraps, ~10 ms); the call and the freshness check
+it would replace are a few lines, and ours must also keep the last key when a refresh fails.
+
+A key is read on the first turn that needs it and then served from the cache for KEY_MAX_AGE, so a
+turn pays Secrets Manager's round trip once per container and cache period. The call gets what the
+turn's deadline allows; if it fails, the key read last is kept (a secret that existed a quarter of
+an hour ago has not stopped being right), the next try waits a little, and with no key at all the
+caller trusts nothing that turn.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from aws_lambda_powertools.metrics import MetricUnit
+
+from lexsentiment.adapters.aws import (
+    FULL_BUDGET,
+    KEEP_FOR_RECORDING,
+    CallBudget,
+    client_within,
+    tight_config,
+)
+from lexsentiment.observability import logger, metrics
+
+if TYPE_CHECKING:
+    from mypy_boto3_secretsmanager import SecretsManagerClient
+
+KEY_MAX_AGE_SECONDS = 900
+# After a failed read, the next try waits this long: an outage must not cost every turn a timeout.
+RETRY_AFTER_SECONDS = 30
+# A key shorter than this is a configuration mistake (an HMAC key should carry 256 bits).
+MIN_KEY_BYTES = 32
+
+
+@lru_cache(maxsize=4)
+def secrets_client(budget: CallBudget = FULL_BUDGET) -> SecretsManagerClient:
+    import boto3
+
+    return boto3.session.Session().client("secretsmanager", config=tight_config(budget))
+
+
+class SecretsManagerKey:
+    """One secret's string value as an HMAC key (lexsentiment.trust.KeySource)."""
+
+    def __init__(self, secret_id: str, client: SecretsManagerClient | None = None) -> None:
+        self._secret_id = secret_id
+        self._client = client
+        self._last: bytes | None = None
+        self._read_at = -math.inf
+
+    def key(self) -> bytes | None:
+        if time.monotonic() - self._read_at < KEY_MAX_AGE_SECONDS:
+            return self._last
+        try:
+            client = client_within(KEEP_FOR_RECORDING, secrets_client, self._client)
+            value = client.get_secret_value(SecretId=self._secret_id).get("SecretString")
+        except Exception as error:  # a key source must never fail the turn: without a key, nothing is trusted
+            return self._unavailable("signing_key_unavailable", error)
+        key = value.encode() if isinstance(value, str) else None
+        if key is None or len(key) < MIN_KEY_BYTES:
+            return self._unavailable("signing_key_too_short", None)
+        self._last, self._read_at = key, time.monotonic()
+        return key
+
+    def _unavailable(self, event: str, error: Exception | None) -> bytes | None:
+        # The type only: an error's message can quote the secret's name or the request.
+        logger.warning(event, extra={"error_type": type(error).__name__ if error else None})
+        metrics.add_metric(name="SigningKeyUnavailable", unit=MetricUnit.Count, value=1)
+        self._read_at = time.monotonic() - KEY_MAX_AGE_SECONDS + RETRY_AFTER_SECONDS
+        return self._last
