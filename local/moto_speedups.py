@@ -1,7 +1,7 @@
 """Make moto's TransactWriteItems cost what the transaction touches, not what the tables hold.
 
 moto 5 deep-copies every table a transaction names, once per item of the transaction, so that it
-can roll back a cancelled transaction. The code hook writes 8 items per turn, so a local store with
+can roll back a cancelled transaction. The code hook writes 9 items per turn, so a local store with
 a few thousand items spends seconds per turn copying (and seeding a few hundred conversations runs
 for many minutes and gigabytes). While this patch is active, moto's table copies are skipped and
 the rollback is done here instead: the items a transaction touches are saved first and put back

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from lexsentiment.trust import user_id_signature
 from local.demo_data import DEMO_DELIVERIES
 from local.lex_events import sentiment_response, v2_event
 from local.store import open_backend, use_tables
@@ -132,9 +133,20 @@ PERSONAS: list[tuple[Callable[[random.Random, datetime], list[UserTurn]], float]
 ]
 
 
-def play(respond: Respond, session_id: str, turns: list[UserTurn], started: datetime) -> int:
-    """Send a persona's turns as Lex would; returns the number of code-hook calls made."""
-    attributes: dict[str, str] = {"userId": f"customer-{session_id.rsplit('-', 1)[-1][-3:]}"}
+def play(
+    respond: Respond, session_id: str, turns: list[UserTurn], started: datetime, signing_key: bytes | None = None
+) -> int:
+    """Send a persona's turns as Lex would; returns the number of code-hook calls made.
+
+    With `signing_key`, the customer is named as a trusted web backend would name them (a signed
+    userId), so the demo has customers with several conversations; without it the session is the user.
+    """
+    user_id = f"customer-{session_id.rsplit('-', 1)[-1][-3:]}"
+    attributes: dict[str, str] = (
+        {"userId": user_id, "userIdSignature": user_id_signature(signing_key, session_id, user_id)}
+        if signing_key
+        else {}
+    )
     known_slots: dict[str, dict[str, str | None]] = {}
     calls = 0
     for index, turn in enumerate(turns):
@@ -171,14 +183,30 @@ def seed(respond: Respond, conversations: int, days: int, rng: random.Random, no
     from rich.progress import track
 
     personas, weights = zip(*PERSONAS, strict=True)
+    signing_key = _user_id_signing_key()
     calls = 0
     for number in track(range(conversations), description="Recording demo conversations", transient=True):
         persona = rng.choices(personas, weights=weights)[0]
         day = now - timedelta(days=rng.randint(0, max(days - 1, 0)))
         started = day.replace(hour=rng.randint(8, 19), minute=rng.randint(0, 59), second=rng.randint(0, 59))
         started = min(started, now - timedelta(minutes=5))
-        calls += play(respond, f"demo-{started:%Y%m%d}-{number:04d}", persona(rng, started), started)
+        calls += play(respond, f"demo-{started:%Y%m%d}-{number:04d}", persona(rng, started), started, signing_key)
     return calls
+
+
+def _user_id_signing_key() -> bytes | None:
+    """The key the code hook checks signed user ids with (the store's secret), if this machine may read it."""
+    secret_id = os.environ.get("USER_ID_SIGNING_SECRET")
+    if not secret_id:
+        return None
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        return boto3.client("secretsmanager").get_secret_value(SecretId=secret_id)["SecretString"].encode()
+    except (BotoCoreError, ClientError):
+        print("The user-id signing key cannot be read here: each demo conversation is its own user.")
+        return None
 
 
 def code_hook_responder() -> Respond:

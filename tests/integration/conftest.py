@@ -58,9 +58,9 @@ def app(tables: TableNames, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
 
 @pytest.fixture
 def insights(tables: TableNames, monkeypatch: pytest.MonkeyPatch) -> Invoke:
-    """The insights API handler, on the same tables, with today pinned to the events' day."""
+    """The insights API handler, on the same tables, with the time pinned to the events'."""
     module = importlib.import_module("functions.insights.app")
-    monkeypatch.setattr(module, "today", lambda: NOW.date())
+    monkeypatch.setattr(module, "now", lambda: NOW)  # today, and the clock items expire against
 
     def call(event: dict[str, Any]) -> dict[str, Any]:
         response: dict[str, Any] = module.lambda_handler(event, FakeLambdaContext())

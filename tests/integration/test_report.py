@@ -22,7 +22,7 @@ from local.backend import create_signing_secrets, create_tables, seed_deliveries
 from local.moto_speedups import item_level_transaction_rollback
 from local.report import build_report, print_report, write_charts
 from local.seed import code_hook_responder, seed
-from tests.support import NOW
+from tests.support import NOW, SIGNING_KEY
 
 TODAY = NOW.date()
 
@@ -33,7 +33,7 @@ def seeded_store() -> Iterator[DynamoDbInsightsStore]:
     with pytest.MonkeyPatch.context() as patch, mock_aws(), item_level_transaction_rollback():
         for factory in (dynamodb_client, secrets_client):
             factory.cache_clear()
-        create_signing_secrets(boto3.client("secretsmanager"))
+        create_signing_secrets(boto3.client("secretsmanager"), key=SIGNING_KEY)  # the key the hook may have cached
         client = boto3.client("dynamodb")
         tables = create_tables(client)
         seed_deliveries(client, tables.deliveries)

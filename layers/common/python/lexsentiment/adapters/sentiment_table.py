@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 class DynamoDbSentimentRecorder(TableAdapter):
-    TTL_ATTRIBUTE = "expiresAt"  # template.yaml's TimeToLiveSpecification names the same attribute
+    TTL_ATTRIBUTE = keys.EXPIRES_AT  # template.yaml's TimeToLiveSpecification names the same attribute
     # Aggregates that name a customer or a conversation expire; the anonymous intent and bot totals never do.
     PERSONAL_AGGREGATES = frozenset({"ConversationIntent", "User", "UserConversation"})
 
