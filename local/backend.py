@@ -39,11 +39,12 @@ class TableNames:
         }
 
 
-def create_signing_secrets(client: SecretsManagerClient, key: str | None = None) -> None:
+def create_signing_secrets(client: SecretsManagerClient, keys: dict[str, str] | None = None) -> None:
     """The two signing secrets, with random keys as the template's GenerateSecretString makes them
-    (or `key`, for tests that sign as a trusted party would)."""
-    for name in LOCAL_SECRETS.values():
-        client.create_secret(Name=name, SecretString=key or secrets.token_urlsafe(48))
+    (or the given ones by setting name, for tests that seal and sign as the hook and a trusted party do)."""
+    for setting, name in LOCAL_SECRETS.items():
+        key = (keys or {}).get(setting) or secrets.token_urlsafe(48)
+        client.create_secret(Name=name, SecretString=key)
 
 
 def create_tables(client: DynamoDBClient, prefix: str = "local-") -> TableNames:

@@ -405,7 +405,7 @@ def growth(sizes: list[int], stored: list[int]) -> None:
 
     from deliverybot.bot import delivery_bot
     from deliverybot.deliveries_table import DynamoDbDeliveryRepository
-    from lexsentiment.adapters.aws import dynamodb_client
+    from lexsentiment.adapters.aws import dynamodb_client, reset_clients
     from lexsentiment.adapters.insights_store import DynamoDbInsightsStore
     from local.backend import create_signing_secrets, create_tables, seed_deliveries
     from local.lex_events import sentiment_response, v2_event
@@ -415,7 +415,7 @@ def growth(sizes: list[int], stored: list[int]) -> None:
     with mock_aws(), item_level_transaction_rollback():
         import boto3
 
-        dynamodb_client.cache_clear()
+        reset_clients()  # clients built before moto was imported would not be mocked
         client = boto3.client("dynamodb")
         tables = create_tables(client)
         create_signing_secrets(boto3.client("secretsmanager"))
@@ -475,7 +475,7 @@ def growth(sizes: list[int], stored: list[int]) -> None:
             counts.clear()
             store.conversation("stored-1")
             print(f"   {target:20d}  {intents:22d}  {sum(counts.values()):26d}")
-    dynamodb_client.cache_clear()
+    reset_clients()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -31,7 +31,10 @@ TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)
 # The key the tests' code hooks seal their memory with and check signed user ids against (the
 # integration tests put it in moto's Secrets Manager; unit tests hand it to the layer).
-SIGNING_KEY = "tests-signing-key-0123456789abcdef0123456789"
+SEAL_KEY = "tests-memory-seal-key-0123456789abcdef01234"
+USER_ID_KEY = "tests-user-id-signing-key-0123456789abcdef"
+# As the integration tests' Secrets Manager holds them (two keys: sealing with the signers' key fails).
+TEST_SECRETS = {"MEMORY_SEAL_SECRET": SEAL_KEY, "USER_ID_SIGNING_SECRET": USER_ID_KEY}
 THRESHOLDS = {"RESPONSE_THRESHOLD": "0.5", "AGENT_HANDOVER_THRESHOLD": "0.8", "NEGATIVE_TURNS_BEFORE_HANDOVER": "3"}
 DEFAULT_SETTINGS = load_settings(THRESHOLDS, LayerSettings)
 
@@ -47,12 +50,12 @@ def load_event(relative_path: str) -> dict[str, Any]:
 
 def sealed(event: dict[str, Any]) -> dict[str, Any]:
     """The event with its layer memory sealed with the tests' key, as our previous reply would have."""
-    return sealed_as_our_reply(event, SIGNING_KEY.encode())
+    return sealed_as_our_reply(event, SEAL_KEY.encode())
 
 
 def signed_user(attributes: dict[str, str], session_id: str, user_id: str) -> dict[str, str]:
     """Attributes naming the customer as a trusted party (the Connect flow, a web backend) would."""
-    signature = user_id_signature(SIGNING_KEY.encode(), session_id, user_id)
+    signature = user_id_signature(USER_ID_KEY.encode(), session_id, user_id)
     return {**attributes, "userId": user_id, "userIdSignature": signature}
 
 
@@ -196,14 +199,13 @@ def fake_delivery_bot(
     `keyed`: memory sealed and user ids checked with the tests' key, as a deployed bot does; without
     it the layer runs unsealed, as a trial without a sentiment table does.
     """
-    key = StaticKey(SIGNING_KEY.encode()) if keyed else None
     handler = delivery_bot(
         deliveries or FakeDeliveries.with_demo(),
         clock=lambda: now,
         recorder=recorder if recorder is not None else FakeRecorder(),
         settings=settings,
-        memory_key=key,
-        user_id_key=key,
+        memory_key=StaticKey(SEAL_KEY.encode()) if keyed else None,
+        user_id_key=StaticKey(USER_ID_KEY.encode()) if keyed else None,
     )
     return handler.sentiment_layer
 

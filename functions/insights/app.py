@@ -81,9 +81,11 @@ def list_conversations() -> dict[str, Any]:
 def get_conversation(conversation_id: str) -> dict[str, Any]:
     """The conversation's summary, per-intent totals and its latest 500 turns, oldest first.
 
-    `turnsTruncated` is true when earlier turns were left out (`conversation.turns` still counts them
-    all, and `conversation.trend` is then the summary's, over every turn). Real conversations are far
-    shorter; the cap keeps the answer inside API Gateway's 6 MB when a client reuses one session id.
+    `turnsTruncated` is true when turns were left out (`conversation.turns` still counts them all, and
+    `conversation.trend` is then the summary's, over every turn). Turn records sort by idempotency key,
+    not time, so for a conversation too long to read whole (MAX_CONVERSATION_PAGES) they are the latest
+    of the pages read. Real conversations are far shorter; the caps keep the answer inside API
+    Gateway's 6 MB, and the function's time bounded, when a client reuses one session id.
     """
     detail = store.conversation(_path_value(_identifier, "conversationId", conversation_id))
     if detail is None:

@@ -12,14 +12,13 @@ import pytest
 from moto import mock_aws
 from mypy_boto3_dynamodb import DynamoDBClient
 
-from lexsentiment.adapters.aws import dynamodb_client, sqs_client
-from lexsentiment.adapters.secrets import secrets_client
+from lexsentiment.adapters.aws import reset_clients
 from local.backend import TableNames, create_signing_secrets, create_tables, seed_deliveries
 from local.lambda_context import FakeLambdaContext
 
-# One key for every test (tests.support's): the code hook caches the key it read for a quarter of an
-# hour, and tests sign user ids with it as a trusted party would.
-from tests.support import NOW, SIGNING_KEY
+# The same two keys in every test (tests.support's): the code hook caches what it read for a quarter
+# of an hour, and tests seal memory and sign user ids with them as the hook and a trusted party do.
+from tests.support import NOW, TEST_SECRETS
 
 Invoke = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -30,12 +29,10 @@ BACKLOG_QUEUE = "local-sentiment-backlog"
 @pytest.fixture
 def dynamodb() -> Iterator[DynamoDBClient]:
     with mock_aws():
-        for factory in (dynamodb_client, sqs_client, secrets_client):
-            factory.cache_clear()
-        create_signing_secrets(boto3.client("secretsmanager"), key=SIGNING_KEY)
+        reset_clients()
+        create_signing_secrets(boto3.client("secretsmanager"), TEST_SECRETS)
         yield boto3.client("dynamodb")
-    for factory in (dynamodb_client, sqs_client, secrets_client):
-        factory.cache_clear()
+    reset_clients()
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from botocore.stub import Stubber
 
 from deliverybot.bot import delivery_bot
 from deliverybot.deliveries_table import DynamoDbDeliveryRepository
-from lexsentiment.adapters.aws import dynamodb_client, sqs_client
+from lexsentiment.adapters.aws import reset_clients
 from lexsentiment.adapters.sentiment_table import DynamoDbSentimentRecorder
 from lexsentiment.adapters.sqs_backlog import SqsSentimentBacklog
 from lexsentiment.recording.durable import DurableSentimentRecorder
@@ -60,11 +60,9 @@ def hung_endpoint() -> Iterator[str]:
 @pytest.fixture
 def hung_dynamodb(hung_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", hung_endpoint)
-    dynamodb_client.cache_clear()
-    sqs_client.cache_clear()
+    reset_clients()
     yield
-    dynamodb_client.cache_clear()
-    sqs_client.cache_clear()
+    reset_clients()
 
 
 def fulfilment_turn(backlog: SqsSentimentBacklog, settings: LayerSettings, context: FakeLambdaContext) -> Any:

@@ -218,3 +218,20 @@ def test_a_dry_run_counts_and_deletes_nothing(
 
     assert erased == Erased(conversations=2, items=CUSTOMER_ITEMS, complete=True)
     assert len(all_items(dynamodb, tables)) == len(before)
+
+
+def test_a_customer_whose_long_id_was_stored_as_a_digest_is_found_and_erased_by_that_id(
+    invoke: Any, insights: Any, erasure_app: ModuleType
+) -> None:
+    long_id = "customer.with.a.very.long.id@example.com." + "x" * 150  # over 128 characters: kept as a digest
+    event = load_event("lexv1/check-delivery-status-blog.json")
+    event["userId"] = long_id
+    invoke(event)
+    lookup = load_event("insights/get-user.json")
+    lookup["pathParameters"]["userId"] = long_id
+    lookup["rawPath"] = lookup["requestContext"]["http"]["path"] = f"/users/{long_id}"
+    assert insights(lookup)["statusCode"] == 200  # asked by the id itself, found under its digest
+
+    assert forget(erasure_app, long_id)["statusCode"] == 200
+
+    assert insights(lookup)["statusCode"] == 404

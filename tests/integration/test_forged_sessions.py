@@ -21,6 +21,7 @@ from tests.support import (
     load_event,
     play_conversation,
     reply_text,
+    sealed,
     session_attributes,
     with_sentiment_v2,
 )
@@ -83,9 +84,6 @@ def test_forged_memory_never_reaches_the_supervisors_lists(invoke: Invoke, insig
     assert answer["conversation"]["shift"] != "positive_to_negative"
     status, listed = get(insights, "get-conversations", {"shift": "positive_to_negative"})
     assert status == 200 and listed["conversations"] == []
-    # And paging past it works: every start stored is UTC, so the API's own cursors hold.
-    status, stable = get(insights, "get-conversations", {"shift": "stable", "limit": "1"})
-    assert status == 200 and stable["conversations"][0]["startedAt"].endswith("Z")
 
 
 def test_a_conversation_keeps_its_memory_through_real_round_trips(invoke: Invoke) -> None:
@@ -123,3 +121,29 @@ def test_a_key_too_short_to_be_a_real_hmac_key_is_refused(tables: TableNames) ->
     client.create_secret(Name="short-key", SecretString="short")
 
     assert SecretsManagerKey("short-key", client).key() is None
+
+
+def test_a_start_sent_with_an_offset_is_stored_in_utc_and_supervisors_can_page_past_it(
+    invoke: Invoke, insights: Invoke
+) -> None:
+    """On main a +05:00 start was stored as written, and the API's own next token then failed its check."""
+    for number, started_at in enumerate(["2026-11-23T18:00:00.000+05:00", "2026-11-23T09:00:00.000+00:00"]):
+        event = with_sentiment_v2(load_event("lexv2/check-delivery-status-upset.json"), 0.3)
+        event["sessionId"] = f"offset-{number}"
+        event["sessionState"]["sessionAttributes"] = {
+            "negativeTurns": "0",
+            "scoredTurns": "1",
+            "conversationStartedAt": started_at,
+        }
+        invoke(sealed(event))
+
+    seen, query = [], {"shift": "stable", "limit": "1"}
+    while True:
+        status, page = get(insights, "get-conversations", query)
+        assert status == 200, page
+        seen += [(item["conversationId"], item["startedAt"]) for item in page["conversations"]]
+        if "next" not in page or not page["next"]:
+            break
+        query = {**query, "next": page["next"]}
+
+    assert seen == [("offset-0", "2026-11-23T13:00:00.000Z"), ("offset-1", "2026-11-23T09:00:00.000Z")]

@@ -157,3 +157,18 @@ def test_a_user_route_only_ever_returns_that_user(insights: Invoke, invoke: Invo
         assert json.loads(response["body"])["userId"] == user
     else:
         assert response["statusCode"] in {400, 404}
+
+
+@FUZZ
+@given(user_id=st.one_of(st.text(max_size=300), st.sampled_from(["customer-047", "%00", "..", "USER#x", "a" * 257])))
+def test_the_erasure_route_answers_every_id_without_a_server_error(tables: TableNames, user_id: str) -> None:
+    from local.lambda_context import FakeLambdaContext
+
+    module = importlib.import_module("functions.erasure.app")
+    event = load_event("insights/delete-user.json")
+    event["pathParameters"]["userId"] = user_id
+    event["rawPath"] = event["requestContext"]["http"]["path"] = f"/users/{user_id}"
+
+    response = module.lambda_handler(event, FakeLambdaContext(timeout_millis=28_000))
+
+    assert response["statusCode"] in {200, 202, 204, 400, 404}, response.get("body")

@@ -14,15 +14,14 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from lexsentiment.adapters.aws import dynamodb_client
+from lexsentiment.adapters.aws import reset_clients
 from lexsentiment.adapters.insights_store import DynamoDbInsightsStore
-from lexsentiment.adapters.secrets import secrets_client
 from lexsentiment.policy.conversation_score import Shift
 from local.backend import create_signing_secrets, create_tables, seed_deliveries
 from local.moto_speedups import item_level_transaction_rollback
 from local.report import build_report, print_report, write_charts
 from local.seed import code_hook_responder, seed
-from tests.support import NOW, SIGNING_KEY
+from tests.support import NOW, TEST_SECRETS
 
 TODAY = NOW.date()
 
@@ -31,9 +30,8 @@ TODAY = NOW.date()
 def seeded_store() -> Iterator[DynamoDbInsightsStore]:
     """Thirty demo conversations recorded once through the code hook, shared by this module's report tests."""
     with pytest.MonkeyPatch.context() as patch, mock_aws(), item_level_transaction_rollback():
-        for factory in (dynamodb_client, secrets_client):
-            factory.cache_clear()
-        create_signing_secrets(boto3.client("secretsmanager"), key=SIGNING_KEY)  # the key the hook may have cached
+        reset_clients()
+        create_signing_secrets(boto3.client("secretsmanager"), TEST_SECRETS)  # the key the hook may have cached
         client = boto3.client("dynamodb")
         tables = create_tables(client)
         seed_deliveries(client, tables.deliveries)
@@ -44,8 +42,7 @@ def seeded_store() -> Iterator[DynamoDbInsightsStore]:
         seed(code_hook_responder(), conversations=30, days=5, rng=random.Random(3), now=NOW)
         # At the seed's time: the personal items written then expire against this clock, not the real one.
         yield DynamoDbInsightsStore(tables.sentiment, client, clock=lambda: NOW)
-    for factory in (dynamodb_client, secrets_client):
-        factory.cache_clear()
+    reset_clients()
 
 
 def png_text_chunks(path: Path) -> dict[str, str]:

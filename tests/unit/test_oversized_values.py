@@ -14,7 +14,7 @@ from lexsentiment.recording.durable import DurableSentimentRecorder
 from lexsentiment.recording.message import TurnRecordMessage
 from lexsentiment.recording.record import RecordOutcome, RecordResult, TurnRecord
 from lexsentiment.trust import StaticKey
-from tests.support import NOW, SIGNING_KEY, FakeDeliveries, load_event, reply_text, signed_user
+from tests.support import NOW, SEAL_KEY, USER_ID_KEY, FakeDeliveries, load_event, reply_text, signed_user
 
 E_MAIL = "someone.private@example.com"
 SORRY = "Sorry, something went wrong"
@@ -40,13 +40,12 @@ class Backlog:
 
 
 def answer(event: dict[str, Any], backlog: Backlog | None) -> dict[str, Any]:
-    key = StaticKey(SIGNING_KEY.encode())
     layer = delivery_bot(
         FakeDeliveries.with_demo(),
         clock=lambda: NOW,
         recorder=DurableSentimentRecorder(table=TableDown(), backlog=backlog),
-        memory_key=key,
-        user_id_key=key,
+        memory_key=StaticKey(SEAL_KEY.encode()),
+        user_id_key=StaticKey(USER_ID_KEY.encode()),
     ).sentiment_layer
     reply: dict[str, Any] = layer(event, None)
     return reply

@@ -21,7 +21,8 @@ def test_the_conversation_retention_is_read_and_defaults_to_the_templates(
     default = TEMPLATE["Parameters"]["ConversationRetentionDays"]["Default"]
 
     assert load_settings(base, model).conversation_retention_days == default  # type: ignore[attr-defined]
-    assert load_settings({**base, "CONVERSATION_RETENTION_DAYS": "30"}, model).conversation_retention_days == 30  # type: ignore[attr-defined]
+    thirty = {**base, "CONVERSATION_RETENTION_DAYS": "30", "TURN_RETENTION_DAYS": "30"}
+    assert load_settings(thirty, model).conversation_retention_days == 30  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("days", ["0", "3651", "a year"])

@@ -39,6 +39,8 @@ def test_defaults_are_the_documented_thresholds() -> None:
         ({"SENTIMENT_TABLE_NAME": "ab"}, "SENTIMENT_TABLE_NAME"),
         # What is recorded is what supervisors read: never from memory a client could have written.
         ({"MEMORY_SEAL_SECRET": ""}, "MEMORY_SEAL_SECRET"),
+        # Erasure finds turn records through the customer's conversation list: it must outlive them.
+        ({"TURN_RETENTION_DAYS": "400", "CONVERSATION_RETENTION_DAYS": "365"}, "CONVERSATION_RETENTION_DAYS"),
         ({"MEMORY_SEAL_SECRET": "no spaces allowed"}, "MEMORY_SEAL_SECRET"),
         ({"USER_ID_SIGNING_SECRET": "a\nb"}, "USER_ID_SIGNING_SECRET"),
         # Turn records cross the network only encrypted.

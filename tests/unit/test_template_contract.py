@@ -341,6 +341,8 @@ def test_only_the_erasure_function_may_delete_and_only_sentiment_items() -> None
     ((_, statement),) = deleting
     assert statement["Action"] == ["dynamodb:Query", "dynamodb:BatchWriteItem"]  # never Scan
     assert statement["Resource"] == {"Fn::GetAtt": ["SentimentTable", "Arn"]}
+    # The partitions erasure reaches (sentiment_keys: conversation_pk, user_pk); never the anonymous totals.
+    assert statement["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["CONV#*", "USER#*"]}}
     templates = [
         policy for policy in RESOURCES["ErasureFunction"]["Properties"]["Policies"] if "Statement" not in policy
     ]

@@ -212,9 +212,26 @@ def test_without_its_key_the_layer_trusts_no_memory_and_still_answers() -> None:
         FakeDeliveries.with_demo(), clock=lambda: NOW, recorder=recorder, memory_key=_KeyUnavailable()
     ).sentiment_layer
 
-    reply = bot(sealed(load_event("lexv2/agent-handover-accepted.json")), None)
+    event = sealed(load_event("lexv2/agent-handover-accepted.json"))
+    sent = dict(event["sessionState"]["sessionAttributes"])
+
+    reply = bot(event, None)
 
     assert "transferring you" in reply_text(reply)
     assert session_attributes(reply)["handoverReason"] == "customer_request"  # the offer cannot be proven
-    assert Attr.SEAL not in session_attributes(reply)  # nothing is sealed without the key
+    # Our outage, not the client's doing: the memory goes back as it came, still sealed for the next turn.
+    assert {key: session_attributes(reply)[key] for key in sent} == sent
+    assert recorder.records == []  # a turn counted from fresh memory would be a new conversation's first
     assert emitted_metrics()["SessionMemoryDiscarded"] == [1.0]
+
+
+@pytest.mark.parametrize("started_at", ["9999-12-31T23:00:00-05:00", "0001-01-01T01:00:00+05:00"])
+def test_a_start_time_outside_what_utc_can_hold_is_ignored_not_fatal(started_at: str) -> None:
+    """Even unsealed (a trial without a table), a crafted time cannot break the session's turns."""
+    event = load_event(UPSET)
+    event["sessionState"]["sessionAttributes"] = {Attr.SCORED_TURNS: "1", Attr.STARTED_AT: started_at}
+
+    reply = fake_delivery_bot()(event, None)
+
+    assert "tracking number" in reply_text(reply)
+    assert session_attributes(reply)[Attr.STARTED_AT].startswith("2026-11-23T15:30")

@@ -7,6 +7,9 @@ whatever else the same pytest run has set; test modules then `from booktrip impo
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+
+import pytest
 
 os.environ.update(
     {
@@ -22,3 +25,13 @@ os.environ.pop("AWS_PROFILE", None)
 from booktrip_support import import_app  # noqa: E402 - after the fake credentials
 
 import_app()
+
+
+@pytest.fixture(autouse=True)
+def _reset_metrics() -> Iterator[None]:
+    """Metrics cleared after each test, as Powertools advises: with metrics switched off by another
+    suite in the same process (local tools do), nothing else would flush them between tests."""
+    from lexsentiment.observability import metrics
+
+    yield
+    metrics.clear_metrics()

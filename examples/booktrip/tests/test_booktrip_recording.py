@@ -9,7 +9,7 @@ import pytest
 from booktrip_support import attributes, import_app, invoke, load_event
 from moto import mock_aws
 
-from lexsentiment.adapters.aws import dynamodb_client
+from lexsentiment.adapters.aws import dynamodb_client, reset_clients
 from lexsentiment.adapters.secrets import secrets_client
 
 if TYPE_CHECKING:
@@ -46,8 +46,7 @@ def dynamodb() -> Iterator[DynamoDBClient]:
     """An in-process DynamoDB with the sentiment table, and BookTrip deployed with SENTIMENT_TABLE_NAME
     (and the memory seal key recording needs, as the template creates it)."""
     with mock_aws():
-        dynamodb_client.cache_clear()  # the layer's clients, built inside the mock
-        secrets_client.cache_clear()
+        reset_clients()  # the layer's clients, built inside the mock
         client = dynamodb_client()
         create_sentiment_table(client, TABLE)
         secrets_client().create_secret(Name=SEAL_SECRET, SecretString="booktrip-tests-seal-key-0123456789abcdef")
@@ -55,8 +54,7 @@ def dynamodb() -> Iterator[DynamoDBClient]:
         try:
             yield client
         finally:
-            dynamodb_client.cache_clear()
-            secrets_client.cache_clear()
+            reset_clients()
             import_app()  # back to no recording for the other tests
 
 

@@ -146,9 +146,9 @@ def test_the_layers_settings_come_from_parameters_whose_defaults_are_the_layers(
 
 
 def test_recording_is_granted_only_the_layers_writes_and_only_when_a_table_is_named() -> None:
-    (policy,) = FUNCTION["Policies"]
+    key_read, policy = FUNCTION["Policies"]
     condition, granted, otherwise = policy["Fn::If"]
-    statement, key_read = granted["Statement"]
+    (statement,) = granted["Statement"]
 
     assert TEMPLATE_DOCUMENT["Conditions"][condition] == {
         "Fn::Not": [{"Fn::Equals": [{"Ref": "SentimentTableName"}, ""]}]
@@ -156,9 +156,9 @@ def test_recording_is_granted_only_the_layers_writes_and_only_when_a_table_is_na
     assert otherwise == {"Ref": "AWS::NoValue"}
     assert statement["Effect"] == "Allow"
     assert sorted(statement["Action"]) == ["dynamodb:PutItem", "dynamodb:UpdateItem"]
-    assert key_read["Action"] == "secretsmanager:GetSecretValue"
-    assert key_read["Resource"] == {"Ref": "MemorySealSecret"}
-    assert RESOURCES["MemorySealSecret"]["Condition"] == condition
+    # The memory is sealed whether or not it is recorded: the hand-over attributes agents read come from it.
+    assert key_read == {"AWSSecretsManagerGetSecretValuePolicy": {"SecretArn": {"Ref": "MemorySealSecret"}}}
+    assert FUNCTION["Environment"]["Variables"]["MEMORY_SEAL_SECRET"] == {"Ref": "MemorySealSecret"}
     assert statement["Resource"] == {
         "Fn::Sub": "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${SentimentTableName}"
     }

@@ -30,7 +30,15 @@ from lexsentiment.lex.response import (
     with_session_attributes,
 )
 from lexsentiment.lex.turn import ConfirmationState, InvocationSource, Turn
-from lexsentiment.memory import OWN_ATTRIBUTES, Attr, ConversationMemory, MemoryTrust, remembered, sealed_within_limit
+from lexsentiment.memory import (
+    MEMORY_ATTRIBUTES,
+    OWN_ATTRIBUTES,
+    Attr,
+    ConversationMemory,
+    MemoryTrust,
+    remembered,
+    sealed_within_limit,
+)
 from lexsentiment.observability import logger, metrics
 from lexsentiment.policy import scale
 from lexsentiment.policy.assess import Decision, HandoverReason, Thresholds, assess, reassess
@@ -187,6 +195,9 @@ class SentimentLayer:
         if self._log_shape:
             _log_shape(turn)
         memory_key = self._memory_key.key() if self._memory_key is not None else None
+        # Sealing is on but its key could not be had (our outage, not the client's doing): nothing
+        # can be trusted or sealed this turn, so the memory that came is passed back as it came.
+        keyless = self._memory_key is not None and memory_key is None
         before = self._remembered(turn, memory_key)
         turn = self._identified(turn)
         # Lex calls the fulfilment hook for the same utterance after a dialog hook delegated: count it once.
@@ -208,10 +219,14 @@ class SentimentLayer:
             answer = self._handover_intent(turn, event, context, sentiment, memory)
         else:
             answer = self._apply_rules(turn, sentiment, self._call_handler(event, turn, context, sentiment, memory))
-        response = with_session_attributes(answer.response, self._session_attributes(turn, answer, memory_key))
+        attributes = self._session_attributes(turn, answer, memory_key, keep_sent_memory=keyless)
+        response = with_session_attributes(answer.response, attributes)
         apologised = already_apologises(response, turn.lex_version, self._options.wording.apology)
         recording = RecordResult(RecordOutcome.SKIPPED)
-        if score is not None and turn.sentiment is not None and not repeated_hook and self._recorder is not None:
+        if keyless and score is not None and self._recorder is not None:
+            # Counted from a fresh memory, the turn would be recorded as a new conversation's first.
+            logger.warning("sentiment_record_skipped", extra={"reason": "memory_key_unavailable"})
+        elif score is not None and turn.sentiment is not None and not repeated_hook and self._recorder is not None:
             # Recording comes after the answer is settled: a failed write never changes what the customer hears.
             record = self._turn_record(turn, sentiment, answer, apologised, before, memory, now)
             recording = self._recorded(self._recorder, record)
@@ -383,11 +398,14 @@ class SentimentLayer:
             return turn
         return replace(turn, user_id=bounded_id(user_id))
 
-    def _session_attributes(self, turn: Turn, answer: Answer, memory_key: bytes | None) -> dict[str, str]:
+    def _session_attributes(
+        self, turn: Turn, answer: Answer, memory_key: bytes | None, *, keep_sent_memory: bool = False
+    ) -> dict[str, str]:
         """The caller's attributes, the handler's over them, then the layer's own (which nobody else may set).
 
         Lex replaces the stored map with the one returned, so the caller's keys are always sent
-        back; a handler removes one of its keys by setting it to "".
+        back; a handler removes one of its keys by setting it to "". `keep_sent_memory`: our memory
+        goes back exactly as it came (its seal still holds for a turn that has the key).
         """
         handler_attributes = answer.response.session_attributes or {}
         attributes = {key: value for key, value in turn.session_attributes.items() if key not in OWN_ATTRIBUTES}
@@ -398,7 +416,11 @@ class SentimentLayer:
                 attributes.pop(key, None)
             else:
                 attributes[key] = value
-        attributes.update({key: value for key, value in answer.memory.to_attributes().items() if value})
+        if keep_sent_memory:
+            sent = turn.session_attributes
+            attributes.update({key: sent[key] for key in (*MEMORY_ATTRIBUTES, Attr.SEAL) if key in sent})
+        else:
+            attributes.update({key: value for key, value in answer.memory.to_attributes().items() if value})
         attributes.update(answer.handover_attributes)
         return sealed_within_limit(attributes, turn.conversation_id, memory_key)
 

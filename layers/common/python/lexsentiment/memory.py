@@ -253,8 +253,13 @@ def _moment(value: str | None) -> datetime | None:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return None
-    # Always UTC from here on: stored sort keys and the API's cursors compare UTC text.
-    return moment.astimezone(UTC) if moment.tzinfo is not None else None
+    if moment.tzinfo is None:
+        return None
+    try:
+        # Always UTC from here on: stored sort keys and the API's cursors compare UTC text.
+        return moment.astimezone(UTC)
+    except OverflowError:  # year 9999 west of UTC, or year 1 east of it
+        return None
 
 
 def _clamped(started_at: datetime | None, now: datetime) -> datetime:

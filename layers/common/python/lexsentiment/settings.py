@@ -40,6 +40,19 @@ class BacklogSettings(InsightsSettings):
     turn_retention_days: RetentionDays = 90
     conversation_retention_days: ConversationRetentionDays = 365
 
+    @model_validator(mode="after")
+    def _conversations_outlive_turns(self) -> BacklogSettings:
+        _check_retention(self.turn_retention_days, self.conversation_retention_days)
+        return self
+
+
+def _check_retention(turn_days: int, conversation_days: int) -> None:
+    # A customer's conversation list is how erasure finds their turn records: it must not go first.
+    if conversation_days < turn_days:
+        raise ValueError(
+            f"CONVERSATION_RETENTION_DAYS ({conversation_days}) must be at least TURN_RETENTION_DAYS ({turn_days})"
+        )
+
 
 class LayerSettings(BaseModel):
     """What the layer around a code hook reads: the same variables whichever bot it wraps."""
@@ -80,6 +93,11 @@ class LayerSettings(BaseModel):
                 f"RESPONSE_THRESHOLD ({self.response_threshold}) must be below "
                 f"AGENT_HANDOVER_THRESHOLD ({self.agent_handover_threshold})"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _conversations_outlive_turns(self) -> LayerSettings:
+        _check_retention(self.turn_retention_days, self.conversation_retention_days)
         return self
 
     @model_validator(mode="after")

@@ -7,6 +7,7 @@ module may use these factories too, so its look-ups share the same short timeout
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from botocore.exceptions import ClientError
 
 if TYPE_CHECKING:
+    from boto3.session import Session
     from botocore.config import Config
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_sqs import SQSClient
@@ -83,6 +85,13 @@ def budget_within(keep: float) -> CallBudget:
     raise DeadlineNear(f"{left:.2f}s left")
 
 
+def ensure_time_for(budget: CallBudget, keep: float) -> None:
+    """Raises DeadlineNear unless a call within `budget` still leaves `keep` seconds before the deadline."""
+    deadline = _deadline.get()
+    if deadline is not None and deadline - time.monotonic() - keep < budget.worst_case:
+        raise DeadlineNear(f"{budget.worst_case:.2f}s needed")
+
+
 def tight_config(budget: CallBudget = FULL_BUDGET) -> Config:
     """Standard retries within the budget's attempts and timeouts: worst case a few seconds, inside Lex's 30."""
     from botocore.config import Config
@@ -94,20 +103,57 @@ def tight_config(budget: CallBudget = FULL_BUDGET) -> Config:
     )
 
 
-@lru_cache(maxsize=len(CALL_BUDGETS))
+# One boto3 session for every client of the container: a client from a session that already built
+# one costs ~7 ms, from a fresh session ~80 ms (each session loads endpoint and partition data and
+# resolves credentials anew), and the first turn pays for every client it needs. Sessions are not
+# thread-safe, so clients are built under a lock (the insights API reads from threads).
+_client_lock = threading.Lock()
+_factories: list[Any] = []
+
+
+@lru_cache(maxsize=1)
+def _session() -> Session:
+    import boto3
+
+    return boto3.session.Session()
+
+
+def reset_clients() -> None:
+    """Forget the session and every cached client: the next call builds them anew.
+
+    For tests and tools that start moto after a client was built: a session copies botocore's
+    handlers when it is made, so one made before moto was imported would never be mocked.
+    """
+    _session.cache_clear()
+    for factory in _factories:
+        factory.cache_clear()
+
+
+def cached_client_factory(factory: Callable[[CallBudget], ClientT]) -> Callable[..., ClientT]:
+    """One client per budget, built on first use, forgotten by reset_clients()."""
+    cached = lru_cache(maxsize=len(CALL_BUDGETS))(factory)
+    _factories.append(cached)
+    return cached
+
+
+def new_client(service: str, budget: CallBudget) -> Any:
+    """A client of the container's one session, within the budget (each factory caches its own)."""
+    with _client_lock:
+        return _session().client(service, config=tight_config(budget))  # type: ignore[call-overload]
+
+
+@cached_client_factory
 def sqs_client(budget: CallBudget = FULL_BUDGET) -> SQSClient:
     """Built on first use (only when the sentiment table has failed), one per budget."""
-    import boto3
+    client: SQSClient = new_client("sqs", budget)
+    return client
 
-    return boto3.session.Session().client("sqs", config=tight_config(budget))
 
-
-@lru_cache(maxsize=len(CALL_BUDGETS))
+@cached_client_factory
 def dynamodb_client(budget: CallBudget = FULL_BUDGET) -> DynamoDBClient:
     """One client per container and budget, built on first use so importing this module touches no AWS."""
-    import boto3
-
-    return boto3.session.Session().client("dynamodb", config=tight_config(budget))
+    client: DynamoDBClient = new_client("dynamodb", budget)
+    return client
 
 
 def client_within(keep: float, factory: Callable[..., ClientT], injected: ClientT | None = None) -> ClientT:

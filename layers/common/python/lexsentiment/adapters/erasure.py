@@ -135,6 +135,8 @@ class _Run:
     def _delete_now(self, batch: list[Key]) -> None:
         requests: list[WriteRequestTypeDef] = [{"DeleteRequest": {"Key": key}} for key in batch]
         for attempt in range(UNPROCESSED_ATTEMPTS):
+            if attempt:
+                self._check_time()  # a throttled table must not carry the erasure past its deadline
             response = self.client.batch_write_item(RequestItems={self.table_name: requests})
             unprocessed = response.get("UnprocessedItems", {}).get(self.table_name, [])
             requests = [{"DeleteRequest": item["DeleteRequest"]} for item in unprocessed if "DeleteRequest" in item]

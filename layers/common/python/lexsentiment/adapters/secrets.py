@@ -5,27 +5,27 @@ the first turn (measured beside the boto3 client it wraps, ~10 ms); the call and
 it would replace are a few lines, and ours must also keep the last key when a refresh fails.
 
 A key is read on the first turn that needs it and then served from the cache for KEY_MAX_AGE, so a
-turn pays Secrets Manager's round trip once per container and cache period. The call gets what the
-turn's deadline allows; if it fails, the key read last is kept (a secret that existed a quarter of
-an hour ago has not stopped being right), the next try waits a little, and with no key at all the
-caller trusts nothing that turn.
+turn pays Secrets Manager's round trip once per container and cache period. The call gets a short
+budget of its own, and is not made when the turn's deadline cannot spare it. If it fails, the key
+read last is kept (a secret that existed a quarter of an hour ago has not stopped being right), the
+next try waits a little, and with no key at all the caller trusts nothing that turn.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from aws_lambda_powertools.metrics import MetricUnit
 
 from lexsentiment.adapters.aws import (
-    FULL_BUDGET,
+    CALL_BUDGETS,
     KEEP_FOR_RECORDING,
     CallBudget,
-    client_within,
-    tight_config,
+    cached_client_factory,
+    ensure_time_for,
+    new_client,
 )
 from lexsentiment.observability import logger, metrics
 
@@ -33,17 +33,19 @@ if TYPE_CHECKING:
     from mypy_boto3_secretsmanager import SecretsManagerClient
 
 KEY_MAX_AGE_SECONDS = 900
+# One attempt, 0.5 s to connect and 1 s to read (Secrets Manager answers in tens of milliseconds): a
+# stalled key read must leave the turn its time for the bot's own work and the recording.
+KEY_BUDGET = CALL_BUDGETS[2]
 # After a failed read, the next try waits this long: an outage must not cost every turn a timeout.
 RETRY_AFTER_SECONDS = 30
 # A key shorter than this is a configuration mistake (an HMAC key should carry 256 bits).
 MIN_KEY_BYTES = 32
 
 
-@lru_cache(maxsize=4)
-def secrets_client(budget: CallBudget = FULL_BUDGET) -> SecretsManagerClient:
-    import boto3
-
-    return boto3.session.Session().client("secretsmanager", config=tight_config(budget))
+@cached_client_factory
+def secrets_client(budget: CallBudget = KEY_BUDGET) -> SecretsManagerClient:
+    client: SecretsManagerClient = new_client("secretsmanager", budget)
+    return client
 
 
 class SecretsManagerKey:
@@ -59,7 +61,8 @@ class SecretsManagerKey:
         if time.monotonic() - self._read_at < KEY_MAX_AGE_SECONDS:
             return self._last
         try:
-            client = client_within(KEEP_FOR_RECORDING, secrets_client, self._client)
+            ensure_time_for(KEY_BUDGET, keep=KEEP_FOR_RECORDING)
+            client = self._client or secrets_client()
             value = client.get_secret_value(SecretId=self._secret_id).get("SecretString")
         except Exception as error:  # a key source must never fail the turn: without a key, nothing is trusted
             return self._unavailable("signing_key_unavailable", error)

@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import hashlib
 
+from lexsentiment.lex.keys import bounded_id
+
 SHARDS = 8
 SUMMARY = "SUMMARY"
 TOTAL = "TOTAL"
@@ -46,7 +48,9 @@ def shard_of(conversation_id: str) -> int:
 
 
 def conversation_pk(conversation_id: str) -> str:
-    return f"CONV#{conversation_id}"
+    # bounded_id is what the code hook stored (it leaves a bounded id as it is): a reader or the
+    # erasure asked for a long id finds the digest it was kept under.
+    return f"CONV#{bounded_id(conversation_id)}"
 
 
 def turn_sk(record_key: str) -> str:
@@ -70,7 +74,7 @@ def day_sk(day: str) -> str:
 
 
 def user_pk(user_id: str) -> str:
-    return f"USER#{user_id}"
+    return f"USER#{bounded_id(user_id)}"
 
 
 def user_conversation_sk(started_at: str, conversation_id: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -57,7 +58,10 @@ class TurnRecordMessage(BaseModel):
     def unchecked_json(cls, record: TurnRecord) -> str:
         """The record as JSON without validation: for the recovery line when validation itself fails,
         so the one remaining copy of a turn is never lost to a value the checks did not foresee."""
-        return cls.model_construct(**_fields(record)).model_dump_json(warnings=False)
+        try:
+            return cls.model_construct(**_fields(record)).model_dump_json(warnings=False)
+        except Exception:  # a value JSON cannot hold as it is (a lone surrogate): every field as text
+            return json.dumps(_fields(record), default=str)
 
     def to_record(self) -> TurnRecord:
         return TurnRecord(
