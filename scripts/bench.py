@@ -202,9 +202,15 @@ def percentile(values: list[float], share: float) -> float:
 def warm_turn(turns: int) -> None:
     from lexsentiment.adapters.aws import dynamodb_client
     from local.lambda_context import FakeLambdaContext
+    from local.lex_events import sealed_as_our_reply
+    from scripts.bench_stub import SIGNING_KEY
 
     app = load_app()
-    events = [json.loads(path.read_text()) for path in sorted((ROOT / "events").glob("lexv*/*.json"))]
+    # As Lex delivers them after our replies: the memory in the sample events sealed with the hook's key.
+    events = [
+        sealed_as_our_reply(json.loads(path.read_text()), SIGNING_KEY.encode())
+        for path in sorted((ROOT / "events").glob("lexv*/*.json"))
+    ]
     context = FakeLambdaContext()
 
     def noop(event: Any, context: Any) -> None:
@@ -289,10 +295,13 @@ def first_turn_after_init(runs: int) -> dict[str, float]:
 def decorator_cost(app: Any, context: Any, turns: int) -> tuple[list[float], list[float]]:
     """The same team handler bare and wrapped, on a calm turn it answers itself (the layer changes nothing)."""
     from deliverybot.bot import delivery_bot
+    from lexsentiment.trust import StaticKey
+    from scripts.bench_stub import SIGNING_KEY
 
     event = json.loads((ROOT / "events" / "lexv2" / "check-delivery-status-calm.json").read_text())
     deliveries = in_memory_deliveries()
-    wrapped = delivery_bot(deliveries, clock=app.utc_now, recorder=None)
+    # Sealing its memory is part of what the layer does on every turn, recorded or not.
+    wrapped = delivery_bot(deliveries, clock=app.utc_now, recorder=None, memory_key=StaticKey(SIGNING_KEY.encode()))
     bare = wrapped.__wrapped__  # functools.wraps keeps the team's own handler
     with hook_output_discarded():
         for _ in range(100):  # warm-up
@@ -329,12 +338,16 @@ def in_memory_delivery_bot(app: Any) -> Any:
     """The same bot with DynamoDB replaced by dictionaries: what the turn costs without any I/O."""
     from deliverybot.bot import delivery_bot
     from lexsentiment.recording.record import RecordOutcome, RecordResult
+    from lexsentiment.trust import StaticKey
+    from scripts.bench_stub import SIGNING_KEY
 
     class Recorder:
         def record(self, record: Any) -> RecordResult:
             return RecordResult(RecordOutcome.RECORDED)
 
-    return delivery_bot(in_memory_deliveries(), clock=app.utc_now, recorder=Recorder())
+    # The key held in memory, as the hook holds it once read: sealing and checking are measured too.
+    key = StaticKey(SIGNING_KEY.encode())
+    return delivery_bot(in_memory_deliveries(), clock=app.utc_now, recorder=Recorder(), memory_key=key)
 
 
 def in_memory_deliveries() -> Any:

@@ -58,7 +58,12 @@ ENVIRONMENT = {**FAKE_AWS, "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LO
 STUB = """
 import json, sys
 from scripts.bench_stub import answer_in_process
-ITEM = {"trackingNumber": {"S": "21132"}, "deliveryDate": {"S": "2026-11-27"}, "deliveryAddress": {"S": "home address"}}
+ITEM = {
+    "trackingNumber": {"S": "21132"},
+    "deliveryDate": {"S": "2026-11-27"},
+    "deliveryAddress": {"S": "home address"},  # what the lex-helper hook reads out
+    "addressLabel": {"S": "home"},  # what DeliveryBot reads out (never the street)
+}
 def stub(client):
     return answer_in_process(client, ITEM)
 """

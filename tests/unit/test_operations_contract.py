@@ -122,7 +122,7 @@ def shown_metrics() -> dict[str, set[str]]:
             options = line[-1] if isinstance(line[-1], dict) else {}
             if "expression" in options:
                 name = re.search(r'MetricName="(\w+)"', options["expression"])
-                statistic = re.search(r"'(\w+)', \d+\)$", options["expression"])
+                statistic = re.search(r"'(\w+)', \d+\)+$", options["expression"])
                 assert name and statistic, options["expression"]
                 shown.setdefault(name.group(1), set()).add(statistic.group(1))
             else:
@@ -138,6 +138,9 @@ def test_the_dashboard_shows_what_an_operator_and_a_supervisor_ask_first() -> No
     assert shown["TurnSentimentScore"] == {"Average"}  # the mean score per intent, on -5..+5
     assert "p99" in shown["Duration"]
     assert {"ApproximateAgeOfOldestMessage", "ApproximateNumberOfMessagesVisible"} <= set(shown)
+    # Forged or unverifiable session memory, unproven user ids, and the signing key's reads.
+    for metric in ("SessionMemoryDiscarded", "UnverifiedUserIds", "SigningKeyUnavailable"):
+        assert "Sum" in shown[metric], metric
     assert "OperationsDashboardUrl" in TEMPLATE["Outputs"]
 
 

@@ -59,6 +59,7 @@ MEMORY_ATTRIBUTES = (
     Attr.INTERRUPTED_SLOTS,
     Attr.DELEGATED_TURN,
 )
+_MEMORY_NAMES = frozenset(MEMORY_ATTRIBUTES)
 # A conversation's start is never later than now nor older than this (Lex ends a session after at
 # most 24 idle hours; a week leaves room for long ones without letting a start drift into the past).
 MAX_CONVERSATION_AGE = timedelta(days=7)
@@ -125,7 +126,7 @@ def remembered(
     attributes: Mapping[str, str], conversation_id: str, key: bytes | None, *, sealed: bool
 ) -> tuple[ConversationMemory, MemoryTrust]:
     """The memory a turn arrived with, and how far it is trusted; anything unproven starts afresh."""
-    if Attr.SEAL not in attributes and not any(name in attributes for name in MEMORY_ATTRIBUTES):
+    if Attr.SEAL not in attributes and _MEMORY_NAMES.isdisjoint(attributes):
         return FRESH_MEMORY, MemoryTrust.NONE
     if not sealed:
         return ConversationMemory.from_attributes(attributes), MemoryTrust.UNSEALED

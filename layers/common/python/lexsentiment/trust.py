@@ -17,10 +17,10 @@ Standard library only, and kept apart from the keys' source, so it is tested wit
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
-import json
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -60,20 +60,29 @@ def signed_user_id(attributes: Mapping[str, str], session_id: str, key: bytes | 
     return user_id if hmac.compare_digest(expected.encode(), signature.encode()) else None
 
 
-def seal(key: bytes, conversation_id: str, attributes: Mapping[str, str], names: Collection[str]) -> str:
-    """One HMAC over the named attributes present (names and values) and the conversation id.
+def seal(key: bytes, conversation_id: str, attributes: Mapping[str, str], names: Sequence[str]) -> str:
+    """One HMAC over the named attributes present (names and values, in `names` order) and the conversation id.
 
-    JSON of the sorted pairs is the canonical form: unambiguous whatever the values contain.
+    Each part is prefixed with its length, so the message is unambiguous whatever the values contain
+    (hand-written rather than JSON: this runs twice a turn, and JSON tripled its cost).
     """
-    pairs = sorted((name, attributes[name]) for name in names if name in attributes)
-    message = json.dumps([conversation_id, pairs], ensure_ascii=False, separators=(",", ":")).encode()
-    digest = hmac.digest(key, message, hashlib.sha256)
+    parts = [f"{len(conversation_id)}:{conversation_id}"]
+    for name in names:
+        value = attributes.get(name)
+        if value is not None:
+            parts += (_name_part(name), str(len(value)), ":", value)
+    digest = hmac.digest(key, "".join(parts).encode("utf-8", "surrogatepass"), hashlib.sha256)
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
+@functools.cache
+def _name_part(name: str) -> str:
+    return f"{len(name)}:{name}"
+
+
 def seal_holds(
-    key: bytes, conversation_id: str, attributes: Mapping[str, str], names: Collection[str], given: str | None
+    key: bytes, conversation_id: str, attributes: Mapping[str, str], names: Sequence[str], given: str | None
 ) -> bool:
     if given is None:
         return False
-    return hmac.compare_digest(seal(key, conversation_id, attributes, names).encode(), given.encode())
+    return hmac.compare_digest(seal(key, conversation_id, attributes, names).encode(), given.encode("utf-8", "replace"))
