@@ -9,10 +9,11 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.validate import validate_parameters
 from moto import mock_aws
 from mypy_boto3_dynamodb import DynamoDBClient
 
-from lexsentiment.adapters.aws import reset_clients
+from lexsentiment.adapters.aws import reset_clients, shared_session
 from local.backend import TableNames, create_signing_secrets, create_tables, seed_deliveries
 from local.lambda_context import FakeLambdaContext
 
@@ -26,10 +27,17 @@ Invoke = Callable[[dict[str, Any]], dict[str, Any]]
 BACKLOG_QUEUE = "local-sentiment-backlog"
 
 
+def validate_request(params: dict[str, Any], model: Any, **_: Any) -> None:
+    """botocore's own parameter validation, which the layer's clients skip in Lambda (adapters.aws)."""
+    validate_parameters(params, model.input_shape)
+
+
 @pytest.fixture
 def dynamodb() -> Iterator[DynamoDBClient]:
     with mock_aws():
         reset_clients()
+        # Every request the layer builds is checked against the service model, as botocore would.
+        shared_session().events.register("before-parameter-build", validate_request)
         create_signing_secrets(boto3.client("secretsmanager"), TEST_SECRETS)
         yield boto3.client("dynamodb")
     reset_clients()
