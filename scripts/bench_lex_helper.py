@@ -55,6 +55,7 @@ ENVIRONMENT = {**FAKE_AWS, "POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LO
 
 # Child-process code (run by the venv's interpreter). STUB answers the given client's DynamoDB requests
 # in-process: GetItem finds delivery 21132, every other request is an empty success; it counts requests.
+# DeliveryBot's Secrets Manager client is answered the same way (bench_stub's signing key).
 STUB = """
 import json, sys
 from scripts.bench_stub import answer_in_process
@@ -73,6 +74,8 @@ HANDLERS = {
 from deliverybot import app
 from lexsentiment.adapters.aws import dynamodb_client
 from local.lambda_context import FakeLambdaContext
+from lexsentiment.adapters.secrets import secrets_client
+answer_in_process(secrets_client())  # the memory seal key, read once (bench_stub's key)
 handler, client, context = app.lambda_handler, dynamodb_client(), FakeLambdaContext()
 """,
     # DeliveryBot with its turn record kept in memory: the same work as the lex-helper handler plus the
@@ -87,6 +90,8 @@ from local.lambda_context import FakeLambdaContext
 class Recorder:
     def record(self, record): return RecordResult(RecordOutcome.RECORDED)
 deliveries = DynamoDbDeliveryRepository(app.settings.deliveries_table_name)
+from lexsentiment.adapters.secrets import secrets_client
+answer_in_process(secrets_client())
 handler = delivery_bot(deliveries, clock=app.utc_now, recorder=Recorder())
 client, context = dynamodb_client(), FakeLambdaContext()
 """,
@@ -174,6 +179,9 @@ def _compare(python: Path, turns: int, runs: int, title: str) -> None:
             runs,
         )
     floor = cold.pop("floor")
+    if any("TransactWriteItems" not in warm["ours", event]["requests"] for event in WHAT):
+        # As the warm-turn section does: a hook that recorded nothing was not measured as shipped.
+        raise RuntimeError("DeliveryBot wrote no turn record in the lex-helper comparison: not measured")
     version = warm["ours", FULFILMENT]["python"]
     print(f"{title} (same CheckDeliveryStatus events, Python {version}, DynamoDB stubbed in-process)")
     print(
