@@ -16,7 +16,13 @@ EVENT ?= events/lexv2/check-delivery-status-upset.json
 BACKEND ?= embedded
 export PYTHONPATH := layers/common/python:functions/delivery_bot:.:examples/booktrip/src
 
-.PHONY: bench install lock invoke seed report local-reset chat demo replay recover forget test unit integration lint typecheck check format flow validate build deploy audit clean
+.PHONY: help bench install lock invoke seed report local-reset chat demo replay recover forget test unit integration lint typecheck check format flow validate build deploy audit clean
+# Bare `make` lists the targets: each documented by the `##` line above it.
+.DEFAULT_GOAL := help
+
+## List the targets and what each does (the default).
+help:
+	@awk '/^## /{doc=substr($$0, 4); next} /^#/{next} /^[a-z][a-z-]*:/{if (doc != "") {sub(/:.*/, "", $$1); printf "  make %-12s %s\n", $$1, doc}; doc=""; next} {doc=""}' $(firstword $(MAKEFILE_LIST))
 
 $(STAMP): requirements-dev.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -27,6 +33,7 @@ $(STAMP): requirements-dev.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --editable .
 	@touch $(STAMP)
 
+## Create .venv from requirements-dev.lock, with hashes (a no-op when it is current).
 install: $(STAMP)
 
 LOCK_OPTIONS := --quiet --generate-hashes --no-header
@@ -85,22 +92,28 @@ local-reset:
 test: install lint typecheck validate build
 	$(BIN)/python -m pytest --numprocesses auto
 
+## The unit tests only (no AWS, not even moto), with BookTrip's.
 unit: install
 	$(BIN)/python -m pytest tests/unit examples/booktrip/tests
 
+## The integration tests only (moto, tables from template.yaml).
 integration: install
 	$(BIN)/python -m pytest tests/integration
 
+## ruff (lint and format check) and lint-imports (the layering contracts).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
+## mypy, strict.
 typecheck: install
 	$(BIN)/mypy
 
+## lint and typecheck.
 check: lint typecheck
 
+## Apply ruff's fixes and formatting.
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
@@ -116,14 +129,17 @@ $(SAM_STAMP): requirements-sam.txt
 	$(SAM_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-sam.txt
 	@touch $(SAM_STAMP)
 
+## cfn-lint and sam validate --lint on both templates (SAM CLI in .venv-sam, Python 3.13).
 validate: $(SAM_STAMP)
 	$(SAM_VENV)/bin/cfn-lint template.yaml examples/booktrip/template.yaml
 	$(SAM) validate --lint
 	$(SAM) validate --lint --template-file examples/booktrip/template.yaml
 
+## sam build (the layer and DeliveryBot with their bytecode).
 build: $(SAM_STAMP)
 	$(SAM) build
 
+## sam deploy (CONFIG_ENV=prod for samconfig.toml's prod environment).
 deploy: build
 	$(SAM) deploy $(if $(CONFIG_ENV),--config-env $(CONFIG_ENV))
 
@@ -132,9 +148,11 @@ $(AUDIT_STAMP): requirements-audit.txt
 	$(AUDIT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-audit.txt
 	@touch $(AUDIT_STAMP)
 
-## Security scan of template.yaml with checkov (skips justified in .checkov.yaml).
-audit: $(AUDIT_STAMP)
+## Security scan of template.yaml with checkov, then every check it skipped and why (.checkov.yaml, resource Metadata).
+audit: $(AUDIT_STAMP) install
 	$(AUDIT_VENV)/bin/checkov --config-file .checkov.yaml
+	@$(BIN)/python scripts/audit_skips.py
 
+## Remove every virtual environment, the local store and the caches.
 clean:
 	rm -rf $(VENV) $(SAM_VENV) $(AUDIT_VENV) .venv-bench .local .pytest_cache .mypy_cache .ruff_cache .hypothesis .aws-sam
