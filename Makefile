@@ -26,11 +26,12 @@ help:
 
 $(STAMP): requirements-dev.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
-		{ echo "Python 3.11 or newer is needed: run with PYTHON=python3.13 (or 3.11, 3.12)"; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --editable .
+		{ echo "Python 3.11 or newer is needed: run with PYTHON=python3.13 (or 3.11, 3.12)" >&2; exit 1; }
+	@echo "Creating $(VENV) from requirements-dev.lock (once; a minute or two)..." >&2
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock >&2
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --editable . >&2
 	@touch $(STAMP)
 
 ## Create .venv from requirements-dev.lock, with hashes (a no-op when it is current).
@@ -53,9 +54,9 @@ invoke: install
 seed: install
 	$(BIN)/python -m local.seed --backend $(BACKEND)
 
-## Per-intent table, most soured conversations and PNG charts (seeds an empty local store first).
+## Per-intent table, most soured conversations and PNG charts (seeds an empty local store first); REPORT_ARGS=--json pipes.
 report: install
-	$(BIN)/python -m local.report --backend $(BACKEND) --charts .local/charts $(REPORT_ARGS)
+	@$(BIN)/python -m local.report --backend $(BACKEND) --charts .local/charts $(REPORT_ARGS)
 
 ## Talk to DeliveryBot in the terminal (the simulator plays Lex; SENTIMENT=comprehend uses AWS).
 chat: install

@@ -35,3 +35,25 @@ def test_every_checkov_skip_has_its_reason_and_the_audit_prints_them() -> None:
     skips = resource_skips(load_template())
     assert skips and all(reason for _, _, reason in skips)
     assert {logical_id for _, logical_id, _ in skips} >= {"MemorySealSecret", "ErasureFunction"}
+
+
+def recipe(target: str) -> list[str]:
+    lines = (ROOT / "Makefile").read_text().splitlines()
+    start = next(index for index, line in enumerate(lines) if line.startswith(f"{target}:"))
+    body: list[str] = []
+    for line in lines[start + 1 :]:
+        if not line.startswith("\t"):
+            break
+        if body and body[-1].endswith("\\"):
+            body[-1] += line  # a continued command is one line
+        else:
+            body.append(line)
+    return body
+
+
+def test_the_reports_json_can_be_piped_make_echoes_nothing_to_stdout() -> None:
+    """`make report REPORT_ARGS=--json | python -m json.tool`: no command line, no install output on stdout."""
+    for target in ("report", "$(STAMP)"):
+        for line in recipe(target):
+            assert line.startswith("\t@"), (target, line)
+    assert all(">&2" in line for line in recipe("$(STAMP)") if "pip install" in line or "echo" in line)
