@@ -16,7 +16,7 @@ EVENT ?= events/lexv2/check-delivery-status-upset.json
 BACKEND ?= embedded
 export PYTHONPATH := layers/common/python:functions/delivery_bot:.:examples/booktrip/src
 
-.PHONY: help bench install lock invoke seed report local-reset chat demo replay recover forget test unit integration lint typecheck check format flow validate build deploy audit clean
+.PHONY: help api bench install lock invoke seed report local-reset chat demo replay recover forget test unit integration lint typecheck check format flow validate build deploy audit clean
 # Bare `make` lists the targets: each documented by the `##` line above it.
 .DEFAULT_GOAL := help
 
@@ -80,6 +80,10 @@ recover: install
 forget: export FORGET_USER := $(if $(filter command line,$(origin USER)),$(USER))
 forget: install
 	$(BIN)/python -m local.forget --backend $(BACKEND) $(if $(filter-out 0 false no,$(DRY_RUN)),--dry-run)
+
+## Serve the insights API on 127.0.0.1 (PORT=8321) over the local store, as deployed but without IAM; Ctrl-C stops it.
+api: install
+	@$(BIN)/python -m local.api $(if $(PORT),--port $(PORT))
 
 ## Benchmarks as ratios to floors measured in the same run (never asserted; see docs/performance.md).
 bench: install
