@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from local.cli import ToolError
 from local.demo_data import DEMO_DELIVERIES
 from local.template import create_table_request, load_template, table_resources
 
@@ -81,6 +82,18 @@ def fake_aws_environment() -> None:
     os.environ.pop("AWS_PROFILE", None)
 
 
+def require_aws_access() -> None:
+    """Fail before any work when boto3 has no region or no credentials, rather than deep inside a call."""
+    import boto3
+    from botocore.exceptions import NoCredentialsError, NoRegionError
+
+    session = boto3.Session()
+    if session.region_name is None:
+        raise NoRegionError()
+    if session.get_credentials() is None:
+        raise NoCredentialsError()
+
+
 def aws_tables(stack_name: str | None) -> TableNames:
     """Real tables: from DELIVERIES_TABLE_NAME/SENTIMENT_TABLE_NAME, else from the deployed stack's outputs."""
     deliveries = os.environ.get("DELIVERIES_TABLE_NAME")
@@ -90,12 +103,19 @@ def aws_tables(stack_name: str | None) -> TableNames:
         signing = os.environ.get("USER_ID_SIGNING_SECRET", "")
         return TableNames(deliveries, sentiment, memory_seal_secret=seal, user_id_signing_secret=signing)
     if not stack_name:
-        raise SystemExit(
+        raise ToolError(
             "BACKEND=aws needs DELIVERIES_TABLE_NAME, SENTIMENT_TABLE_NAME and MEMORY_SEAL_SECRET, or STACK_NAME."
         )
     import boto3
+    from botocore.exceptions import ClientError
 
-    stacks = boto3.client("cloudformation").describe_stacks(StackName=stack_name)["Stacks"]
+    try:
+        stacks = boto3.client("cloudformation").describe_stacks(StackName=stack_name)["Stacks"]
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "ValidationError":
+            raise
+        # CloudFormation's answer for a stack that does not exist (in this region).
+        raise ToolError(f"No stack {stack_name!r} in this region: check STACK_NAME and AWS_DEFAULT_REGION") from None
     outputs = {output["OutputKey"]: output["OutputValue"] for output in stacks[0].get("Outputs", [])}
     return TableNames(
         deliveries=outputs["DeliveriesTableName"],

@@ -5,7 +5,7 @@
 
 Each bot reply shows the turn's sentiment label, its -5..+5 score and the code hook's decision.
 What the code hook records lands in the local store, so `make report` shows the conversation.
-Type `quit` (or press Ctrl-D) to leave.
+Type `quit` (or press Ctrl-D or Ctrl-C) to leave; the turns so far stay recorded either way.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from local.backend import TableNames
+from local.cli import INTERRUPTED_STATUS, command
 from local.hook_runner import CodeHookRunner
 from local.simulator.bot_definition import load_bot
 from local.simulator.engine import BotTurn, Simulator
@@ -76,23 +77,35 @@ def demo(backend_name: str, stack_name: str | None) -> int:
 
 
 def chat(backend_name: str, stack_name: str | None, sentiment: str) -> int:
+    status = 0
     with simulator(backend_name, stack_name, sentiment) as bot:
         print(f"DeliveryBot (offline simulator, {sentiment} sentiment, session {bot.session_id}). Type quit to leave.")
         print("bot ▸ Hello! Ask me when your package arrives, or to change its delivery date.")
-        while True:
-            try:
-                text = input("you ▸ ").strip()
-            except EOFError:
-                print()
-                break
-            if text.lower() in {"quit", "exit", "bye"}:
-                break
-            if text:
-                print(describe(bot.say(text)))
+        try:
+            converse(bot)
+        except KeyboardInterrupt:
+            # Caught inside the with-block, so the local store still saves this chat's turns on the way out.
+            print()
+            status = INTERRUPTED_STATUS
     print("Goodbye. `make report` shows how this conversation felt.")
-    return 0
+    return status
 
 
+def converse(bot: Simulator) -> None:
+    """Read utterances until quit or end of input, and print each reply."""
+    while True:
+        try:
+            text = input("you ▸ ").strip()
+        except EOFError:
+            print()
+            return
+        if text.lower() in {"quit", "exit", "bye"}:
+            return
+        if text:
+            print(describe(bot.say(text)))
+
+
+@command("chat")
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--demo", action="store_true", help="play the AWS blog's conversation and exit")

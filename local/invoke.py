@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from local.cli import ToolError, command
 from local.hook_runner import CodeHookRunner
 from local.lex_events import sealed_as_our_reply
 from local.store import open_backend
@@ -45,6 +46,7 @@ def summarise(event_path: Path, response: dict[str, Any], fields: dict[str, Any]
     )
 
 
+@command("invoke")
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("event", nargs="?", type=Path, default=DEFAULT_EVENT, help="a Lex event JSON file")
@@ -53,9 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         event = json.loads(args.event.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        print(f"Cannot read event {args.event}: {error}", file=sys.stderr)
-        return 2
+    except json.JSONDecodeError as error:
+        raise ToolError(f"{args.event} is not a JSON event ({error})") from None
     with open_backend(args.backend, args.stack_name) as backend:
         runner = CodeHookRunner(backend.tables, log_stream=sys.stderr)
         result = runner(sealed_as_our_reply(event, runner.memory_seal_key()))

@@ -31,6 +31,7 @@ from lexsentiment.adapters.sentiment_table import DynamoDbSentimentRecorder
 from lexsentiment.layer import RECOVERY_MARK
 from lexsentiment.recording.message import TurnRecordMessage
 from lexsentiment.recording.record import SentimentRecorder
+from local.cli import command
 from local.store import open_backend
 
 
@@ -68,6 +69,7 @@ def _json_object(text: str) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
+@command("recover")
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("log_file", type=Path)

@@ -26,6 +26,7 @@ from lexsentiment.insights.queries import MAX_PAGE_SIZE
 from lexsentiment.policy.conversation_score import Shift
 from lexsentiment.policy.scale import shown
 from local.charts import conversation_trend_chart, intent_daily_chart
+from local.cli import command
 from local.seed import DEFAULT_CONVERSATIONS, code_hook_responder, seed
 from local.store import open_backend, use_tables
 
@@ -147,6 +148,7 @@ def write_charts(
     return paths
 
 
+@command("report")
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--days", type=int, default=30, help="the last N days up to today (default 30)")

@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from lexsentiment.trust import user_id_signature
+from local.cli import command
 from local.demo_data import DEMO_DELIVERIES
 from local.lex_events import sentiment_response, v2_event
 from local.store import open_backend, use_tables
@@ -234,6 +235,7 @@ def code_hook_responder() -> Respond:
     return call
 
 
+@command("seed")
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--conversations", type=int, default=DEFAULT_CONVERSATIONS)

@@ -24,6 +24,7 @@ from local.backend import (
     create_signing_secrets,
     create_tables,
     fake_aws_environment,
+    require_aws_access,
     seed_deliveries,
 )
 from local.moto_speedups import item_level_transaction_rollback
@@ -151,6 +152,7 @@ def open_backend(backend: str, stack_name: str | None = None) -> Iterator[Backen
     if backend == "aws":
         import boto3
 
+        require_aws_access()
         yield Backend(tables=aws_tables(stack_name), client=boto3.client("dynamodb"), store=None)
         return
     with local_store() as store:

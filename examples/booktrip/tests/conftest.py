@@ -28,10 +28,11 @@ import_app()
 
 
 @pytest.fixture(autouse=True)
-def _reset_metrics() -> Iterator[None]:
-    """Metrics cleared after each test, as Powertools advises: with metrics switched off by another
-    suite in the same process (local tools do), nothing else would flush them between tests."""
+def _reset_metrics(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Metrics flushed per turn as deployed, and cleared after each test, as Powertools advises: the
+    local tools another suite runs in the same process switch metrics off, and then nothing flushes."""
     from lexsentiment.observability import metrics
 
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
     yield
     metrics.clear_metrics()
