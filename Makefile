@@ -16,7 +16,7 @@ EVENT ?= events/lexv2/check-delivery-status-upset.json
 BACKEND ?= embedded
 export PYTHONPATH := layers/common/python:functions/delivery_bot:.:examples/booktrip/src
 
-.PHONY: help api bench install lock invoke seed report local-reset chat demo replay recover forget test unit integration lint typecheck check format flow validate build deploy audit clean
+.PHONY: help api reset-deliveries bench install lock invoke seed report local-reset chat demo replay recover forget test unit integration lint typecheck check format flow validate build deploy audit clean
 # Bare `make` lists the targets: each documented by the `##` line above it.
 .DEFAULT_GOAL := help
 
@@ -88,6 +88,10 @@ api: install
 ## Benchmarks as ratios to floors measured in the same run (never asserted; see docs/performance.md).
 bench: install
 	$(BIN)/python scripts/bench.py
+
+## Put the local store's demo deliveries back, dated from today, keeping the recorded sentiment.
+reset-deliveries: install
+	@$(BIN)/python -m local.seed --deliveries
 
 ## Forget the local store (.local/): the next command starts from the demo deliveries again.
 local-reset:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from local.cli import ToolError
-from local.demo_data import DEMO_DELIVERIES
+from local.demo_data import demo_deliveries
 from local.template import create_table_request, load_template, table_resources
 
 if TYPE_CHECKING:
@@ -64,10 +65,12 @@ def create_tables(client: DynamoDBClient, prefix: str = "local-") -> TableNames:
     return TableNames(deliveries=names["DeliveriesTable"], sentiment=names["SentimentTable"])
 
 
-def seed_deliveries(client: DynamoDBClient, table_name: str) -> int:
-    for delivery in DEMO_DELIVERIES:
+def seed_deliveries(client: DynamoDBClient, table_name: str, today: date | None = None) -> int:
+    """The demo deliveries, dated from `today` (the UTC date by default), over whatever they were."""
+    deliveries = demo_deliveries(today or datetime.now(UTC).date())
+    for delivery in deliveries:
         client.put_item(TableName=table_name, Item={key: {"S": value} for key, value in delivery.items()})
-    return len(DEMO_DELIVERIES)
+    return len(deliveries)
 
 
 def fake_aws_environment() -> None:

@@ -7,6 +7,7 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any, TextIO
 
 from local.backend import TableNames
@@ -41,6 +42,7 @@ class CodeHookRunner:
         self._tables = tables
         os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")  # EMF lines would clutter the output
         self._module = importlib.import_module(HANDLER_MODULE)
+        self._real_clock = self._module.utc_now
         from lexsentiment.observability import logger
 
         handler = logger.registered_handler
@@ -51,6 +53,16 @@ class CodeHookRunner:
         from lexsentiment.observability import metrics
 
         self._metrics = metrics
+
+    def on_day(self, day: date | None) -> None:
+        """The code hook's clock on `day`, at the real time of day (None: the real clock again).
+
+        deliverybot.app looks its clock up on every turn, so a transcript recorded for one day (its
+        dates, "next Monday") replays the same on any other.
+        """
+        real = self._real_clock
+        clock = real if day is None else (lambda: datetime.combine(day, real().timetz()))
+        setattr(self._module, "utc_now", clock)  # noqa: B010 - the module's attribute is the seam
 
     def memory_seal_key(self) -> bytes:
         """The key the hook seals its memory with (the local store's secret, or the stack's)."""

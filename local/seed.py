@@ -22,13 +22,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from lexsentiment.trust import user_id_signature
-from local.cli import command
-from local.demo_data import DEMO_DELIVERIES
+from local.backend import seed_deliveries
+from local.cli import ToolError, command
+from local.demo_data import DEMO_TRACKING_NUMBERS
 from local.lex_events import sentiment_response, v2_event
 from local.store import open_backend, use_tables
 
 Respond = Callable[[dict[str, Any], datetime], dict[str, Any]]
-KNOWN_NUMBERS = [row["trackingNumber"] for row in DEMO_DELIVERIES]
+KNOWN_NUMBERS = list(DEMO_TRACKING_NUMBERS)
 # Rescheduling in the demo leaves the seed blog's package 21132 on its documented date.
 RESCHEDULABLE = [number for number in KNOWN_NUMBERS if number != "21132"]
 SECONDS_BETWEEN_TURNS = 20
@@ -243,7 +244,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7, help="random seed, for repeatable demo data")
     parser.add_argument("--backend", choices=("embedded", "aws"), default=os.environ.get("BACKEND", "embedded"))
     parser.add_argument("--stack-name", default=os.environ.get("STACK_NAME"))
+    parser.add_argument(
+        "--deliveries", action="store_true", help="only put the demo deliveries back, dated from today (local store)"
+    )
     args = parser.parse_args(argv)
+    if args.deliveries:
+        if args.backend != "embedded":
+            raise ToolError("--deliveries resets the local store's demo deliveries only, never a real table")
+        with open_backend("embedded") as backend:
+            count = seed_deliveries(backend.client, backend.tables.deliveries)
+        print(f"Put back the {count} demo deliveries, dated from today; the recorded sentiment is untouched.")
+        return 0
     with open_backend(args.backend, args.stack_name) as backend:
         use_tables(backend.tables)
         calls = seed(code_hook_responder(), args.conversations, args.days, random.Random(args.seed), datetime.now(UTC))  # noqa: S311 - demo data, not secrets

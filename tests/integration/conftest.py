@@ -47,7 +47,7 @@ def dynamodb() -> Iterator[DynamoDBClient]:
 def tables(dynamodb: DynamoDBClient) -> TableNames:
     """The template's tables with the demo deliveries, and the backlog queue the code hook falls back to."""
     names = create_tables(dynamodb)
-    seed_deliveries(dynamodb, names.deliveries)
+    seed_deliveries(dynamodb, names.deliveries, today=NOW.date())  # the day the events were written for
     boto3.client("sqs").create_queue(QueueName=BACKLOG_QUEUE)
     return names
 

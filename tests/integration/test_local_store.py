@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from mypy_boto3_dynamodb import DynamoDBClient
 from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
+from local.demo_data import demo_delivery_date
 from local.moto_speedups import item_level_transaction_rollback
 from local.store import local_store
 
@@ -22,7 +24,9 @@ def test_the_local_store_lasts_between_commands(tmp_path: Path) -> None:
     with local_store(snapshot) as store:
         assert not store.is_empty()
         delivery = store.client.get_item(TableName=store.tables.deliveries, Key={"trackingNumber": {"S": "21132"}})
-        assert delivery["Item"]["deliveryDate"]["S"] == "2026-11-27"
+        # The demo deliveries are dated from the day the store was made: 21132 arrives four days later.
+        made = datetime.now(UTC).date()
+        assert delivery["Item"]["deliveryDate"]["S"] == demo_delivery_date("21132", made).isoformat()
 
 
 def test_a_snapshot_of_another_table_layout_is_set_aside(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

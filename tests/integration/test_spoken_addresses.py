@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from local.demo_data import DEMO_DELIVERIES
+from local.demo_data import demo_deliveries
 from tests.integration.conftest import Invoke
-from tests.support import load_event, reply_text
+from tests.support import NOW, load_event, reply_text
 
 SPOKEN = {
     "home": "at your home address.",
@@ -14,6 +14,9 @@ SPOKEN = {
     "locker": "at your parcel locker.",
     "other": "at the address on your order.",
 }
+
+
+DEMO_DELIVERIES = demo_deliveries(NOW.date())
 
 
 @pytest.mark.parametrize("delivery", DEMO_DELIVERIES, ids=[item["trackingNumber"] for item in DEMO_DELIVERIES])
@@ -25,7 +28,7 @@ def test_the_delivery_status_speaks_the_address_label_only(invoke: Invoke, deliv
 
     text = reply_text(invoke(event))
 
-    assert text.endswith(SPOKEN[delivery["addressLabel"]]), text
+    assert SPOKEN[delivery["addressLabel"]] in text, text
     street = delivery["deliveryAddress"]
     assert street not in text
     assert not any(part.strip() in text for part in street.split(","))  # not even the town

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -57,6 +57,25 @@ def test_check_delivery_status_answers_alike_in_both_formats(event_file: str, ac
     response = run(load_event(event_file))
 
     assert dialog_action(response) == action
+    assert reply_text(response) == text
+
+
+@pytest.mark.parametrize(
+    ("today", "text"),
+    [
+        (date(2026, 11, 27), BLOG_ANSWER),  # due today: still on its way
+        (
+            date(2026, 11, 28),
+            "Your package 21132 was due on Friday, November 27 at your home address. "
+            "If it hasn't reached you, ask for an agent.",
+        ),
+    ],
+)
+def test_a_delivery_date_that_has_passed_is_told_as_past_never_promised(today: date, text: str) -> None:
+    now = datetime.combine(today, time(10), tzinfo=UTC)
+
+    response = respond(load_event("lexv2/check-delivery-status-fulfilment.json"), now=now)
+
     assert reply_text(response) == text
 
 

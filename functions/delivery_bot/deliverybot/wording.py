@@ -23,6 +23,7 @@ ASK_NEW_DATE = "Which date would you like the delivery on?"
 LOOKUP_UNAVAILABLE = "I can't look up deliveries right now."
 CHANGE_UNAVAILABLE = "I can't change deliveries right now."
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side."
+LATE_DELIVERY = "If it hasn't reached you, ask for an agent."
 NO_PROBLEM = "No problem."
 
 
@@ -40,11 +41,15 @@ _SPOKEN_ADDRESS = {
 }
 
 
-def arrival(delivery: Delivery) -> str:
-    return (
-        f"Your package {delivery.tracking_number} will arrive on {spoken_date(delivery.delivery_date)} "
-        f"at {_SPOKEN_ADDRESS[delivery.address_label]}."
-    )
+def arrival(delivery: Delivery, today: date) -> str:
+    """The day it will arrive, or once that day has passed the day it was due: never a promise in the past."""
+    where = _SPOKEN_ADDRESS[delivery.address_label]
+    if delivery.delivery_date < today:
+        return (
+            f"Your package {delivery.tracking_number} was due on {spoken_date(delivery.delivery_date)} "
+            f"at {where}. {LATE_DELIVERY}"
+        )
+    return f"Your package {delivery.tracking_number} will arrive on {spoken_date(delivery.delivery_date)} at {where}."
 
 
 def rescheduled(delivery: Delivery) -> str:

@@ -33,7 +33,7 @@ def check_delivery_status(bot: BotTurn) -> Reply:
         return store_unavailable(wording.LOOKUP_UNAVAILABLE)
     if delivery is None:
         return tracking_number_not_found(bot, tracking_number, slots)
-    return close(bot, wording.arrival(delivery))
+    return close(bot, wording.arrival(delivery, bot.today))
 
 
 def require_tracking_number(
