@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from typing import Any
 
 from deliverybot.wording import spoken_date
 from local.backend import TableNames, seed_deliveries
@@ -25,7 +26,7 @@ from local.demo_data import BLOG_TRACKING_NUMBER, demo_delivery_date
 from local.hook_runner import CodeHookRunner
 from local.simulator.bot_definition import load_bot
 from local.simulator.engine import BotTurn, Simulator
-from local.simulator.sentiment import provider
+from local.simulator.sentiment import ComprehendSentiment, SentimentProvider, provider
 from local.store import open_backend
 
 # The blog's first utterance with the scores of the blog's own sample event, then the tracking number.
@@ -36,6 +37,13 @@ BLOG_CONVERSATION = [
     ),
     ("It's 21132", {"positive": 0.02, "negative": 0.03, "neutral": 0.94, "mixed": 0.01}),
 ]
+
+
+HANDED_OVER = (
+    "      ⇢ The bot has closed. Amazon Connect would now run the rest of its contact flow"
+    " (connect/agent-handover-flow.json): copy the hand-over attributes to the contact and"
+    " transfer the caller to the agents' queue."
+)
 
 
 def describe(turn: BotTurn) -> str:
@@ -50,13 +58,13 @@ def describe(turn: BotTurn) -> str:
 NewSimulator = Callable[[str, date | None], Simulator]
 
 
-def simulator_factory(tables: TableNames, sentiment: str, *, own_deliveries: bool) -> NewSimulator:
+def simulator_factory(tables: TableNames, sentiment: str | SentimentProvider, *, own_deliveries: bool) -> NewSimulator:
     """New simulated conversations (a session id, and the day they happen on, today by default) against
     the real code hook on these tables. With `own_deliveries` (the local store only: never a real
     table), each starts from the demo deliveries dated from its day, whatever a chat rescheduled."""
     hook = CodeHookRunner(tables, log_stream=None)
     bot = load_bot()
-    analyser = provider(sentiment)
+    analyser = provider(sentiment) if isinstance(sentiment, str) else sentiment
 
     def new(session_id: str, day: date | None = None) -> Simulator:
         today = day or datetime.now(UTC).date()
@@ -74,9 +82,36 @@ def simulator_factory(tables: TableNames, sentiment: str, *, own_deliveries: boo
 def simulator(
     backend_name: str, stack_name: str | None, sentiment: str, *, own_deliveries: bool = False
 ) -> Iterator[Simulator]:
-    with open_backend(backend_name, stack_name) as backend:
-        new = simulator_factory(backend.tables, sentiment, own_deliveries=own_deliveries)
+    # Amazon Comprehend is the real one even beside the local tables: its client gets the user's own
+    # credentials, read before the local store swaps the environment's for fake ones.
+    analyser: str | SentimentProvider = sentiment
+    real_services: tuple[str, ...] = ()
+    if sentiment == "comprehend":
+        analyser = ComprehendSentiment(client=real_comprehend_client())
+        real_services = ("comprehend",) if backend_name == "embedded" else ()
+    with open_backend(backend_name, stack_name, real_services=real_services) as backend:
+        new = simulator_factory(backend.tables, analyser, own_deliveries=own_deliveries)
         yield new(f"chat-{uuid.uuid4().hex[:12]}", None)
+
+
+def real_comprehend_client() -> Any:
+    """A Comprehend client on the user's own credentials and region, or one line saying what is missing."""
+    import boto3
+
+    session = boto3.session.Session()
+    credentials = session.get_credentials()
+    if credentials is None or session.region_name is None:
+        raise ToolError(
+            "SENTIMENT=comprehend calls Amazon Comprehend with your AWS credentials and region: none found"
+            " (aws configure or AWS_PROFILE, and AWS_DEFAULT_REGION), or use SENTIMENT=vader"
+        )
+    frozen = credentials.get_frozen_credentials()
+    return boto3.session.Session(
+        aws_access_key_id=frozen.access_key,
+        aws_secret_access_key=frozen.secret_key,
+        aws_session_token=frozen.token,
+        region_name=session.region_name,
+    ).client("comprehend")
 
 
 def demo(backend_name: str, stack_name: str | None) -> int:
@@ -120,7 +155,12 @@ def converse(bot: Simulator) -> None:
         if text.lower() in {"quit", "exit", "bye"}:
             return
         if text:
-            print(describe(bot.say(text)))
+            turn = bot.say(text)
+            print(describe(turn))
+            if turn.session_attributes.get("handover") == "true":
+                # Lex closed the conversation: from here the caller is Amazon Connect's, not the bot's.
+                print(HANDED_OVER)
+                return
 
 
 @command("chat")

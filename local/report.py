@@ -14,19 +14,35 @@ import json
 import os
 import random
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from lexsentiment.adapters.insights_store import DynamoDbInsightsStore
 from lexsentiment.insights import views
-from lexsentiment.insights.models import BotTotals, ConversationSummary, DayTotals, IntentTotals, SentimentTotals
+from lexsentiment.insights.models import (
+    BotTotals,
+    ConversationDetail,
+    ConversationSummary,
+    DayTotals,
+    IntentTotals,
+    SentimentTotals,
+)
 from lexsentiment.insights.queries import MAX_PAGE_SIZE
 from lexsentiment.policy.conversation_score import Shift
 from lexsentiment.policy.scale import shown
-from local.charts import conversation_trend_chart, intent_daily_chart
-from local.cli import command
+from local.charts import (
+    Period,
+    apologies_and_handovers_figure,
+    conversation_trend_figure,
+    intent_daily_figure,
+    negative_share_figure,
+    save,
+    shifts_daily_figure,
+)
+from local.cli import ToolError, command
 from local.seed import DEFAULT_CONVERSATIONS, code_hook_responder, seed
 from local.store import open_backend, use_tables
 
@@ -41,7 +57,21 @@ class Report:
     bots: list[BotTotals]
     daily: dict[str, list[DayTotals]]
     soured: list[ConversationSummary]
-    shift_counts: dict[Shift, int]
+    # Conversations that started on each day, by shift class.
+    shift_days: dict[Shift, Counter[date]]
+
+    @property
+    def shift_counts(self) -> dict[Shift, int]:
+        return {shift: days.total() for shift, days in self.shift_days.items()}
+
+    @property
+    def all_intents_daily(self) -> list[DayTotals]:
+        """Every intent's turns summed per day, oldest day first."""
+        by_day: dict[date, SentimentTotals] = {}
+        for days in self.daily.values():
+            for day in days:
+                by_day[day.day] = by_day.get(day.day, SentimentTotals()) + day.totals
+        return [DayTotals(day, totals) for day, totals in sorted(by_day.items())]
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -67,12 +97,12 @@ def build_report(store: DynamoDbInsightsStore, first: date, last: date, top: int
         progress.update(reading, description="Reading bots")
         bots = store.bots_between(first, last)
         progress.advance(reading)
-        shift_counts: dict[Shift, int] = {}
+        shift_days: dict[Shift, Counter[date]] = {}
         soured: list[ConversationSummary] = []
         for shift in Shift:
             progress.update(reading, description=f"Reading {shift.value} conversations")
             conversations = _all_conversations(store, shift, first, last)
-            shift_counts[shift] = len(conversations)
+            shift_days[shift] = Counter(item.started_at.date() for item in conversations)
             if shift is not Shift.NEGATIVE_TO_POSITIVE:
                 soured.extend(item for item in conversations if item.shift_size < 0)
             progress.advance(reading)
@@ -84,7 +114,7 @@ def build_report(store: DynamoDbInsightsStore, first: date, last: date, top: int
         bots=bots,
         daily=daily,
         soured=sorted(soured, key=lambda item: (item.shift_size, item.conversation_id))[:top],
-        shift_counts=shift_counts,
+        shift_days=shift_days,
     )
 
 
@@ -137,21 +167,50 @@ def _totals_cells(row: dict[str, Any]) -> list[str]:
     ]
 
 
+def named_conversation(store: DynamoDbInsightsStore, conversation_id: str) -> ConversationDetail:
+    detail = store.conversation(conversation_id)
+    if detail is None:
+        raise ToolError(
+            f"no conversation {conversation_id!r} in the store: pick an id from the report's table of "
+            "largest negative shifts, or leave out --conversation"
+        )
+    return detail
+
+
 def write_charts(
-    store: DynamoDbInsightsStore, report: Report, directory: Path, conversation_id: str | None
+    store: DynamoDbInsightsStore, report: Report, directory: Path, conversation: ConversationDetail | None
 ) -> list[Path]:
-    paths = [intent_daily_chart(report.daily, report.first, report.last, directory / "intent-daily.png")]
-    chosen = conversation_id or (report.soured[0].conversation_id if report.soured else None)
-    detail = store.conversation(chosen) if chosen else None
-    if detail is not None:
-        paths.append(conversation_trend_chart(detail, directory / "conversation-trend.png"))
-    return paths
+    """The day-by-day charts, and the trend of the given conversation (by default the most soured)."""
+    if conversation is None and report.soured:
+        conversation = store.conversation(report.soured[0].conversation_id)
+    days = report.all_intents_daily
+    period = Period.of(
+        [day.day for day in days] + [day for counts in report.shift_days.values() for day in counts],
+        report.first,
+        report.last,
+    )
+    figures = {
+        "intent-daily.png": intent_daily_figure(report.daily, period),
+        "apologies-handovers-daily.png": apologies_and_handovers_figure(days, period),
+        "negative-share-daily.png": negative_share_figure(days, period),
+        "shifts-daily.png": shifts_daily_figure(report.shift_days, period),
+    }
+    if conversation is not None:
+        figures["conversation-trend.png"] = conversation_trend_figure(conversation)
+    return [save(figure, directory / name) for name, figure in figures.items()]
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse ends a mistake with the usage and exit status 2; our tools end it with one line (local.cli)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise ToolError(f"{message} (see --help)")
 
 
 @command("report")
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--days", type=int, default=30, help="the last N days up to today (default 30)")
+    parser = _OneLineParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--days", type=int, default=30, help="the N days up to --to or today (default 30)")
     parser.add_argument("--from", dest="first", type=date.fromisoformat, help="first day (YYYY-MM-DD)")
     parser.add_argument("--to", dest="last", type=date.fromisoformat, help="last day (YYYY-MM-DD)")
     parser.add_argument("--top", type=int, default=10, help="how many soured conversations to list")
@@ -161,10 +220,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", choices=("embedded", "aws"), default=os.environ.get("BACKEND", "embedded"))
     parser.add_argument("--stack-name", default=os.environ.get("STACK_NAME"))
     args = parser.parse_args(argv)
+    if args.days < 1:
+        raise ToolError(f"--days must be 1 or more, not {args.days}")
+    if args.top < 0:
+        raise ToolError(f"--top must be 0 or more, not {args.top}")
+    if args.conversation is not None and args.charts is None:
+        raise ToolError("--conversation chooses the conversation to chart: add --charts DIR")
     last = args.last or datetime.now(UTC).date()
     first = args.first or last - timedelta(days=args.days - 1)
     if first > last:
-        parser.error("--from must not be after --to")
+        raise ToolError(f"--from {first} is after {'--to' if args.last else 'today'} ({last})")
 
     with open_backend(args.backend, args.stack_name) as backend:
         if backend.store is not None and backend.store.is_empty():
@@ -176,8 +241,10 @@ def main(argv: list[str] | None = None) -> int:
             use_tables(backend.tables)
             seed(code_hook_responder(), DEFAULT_CONVERSATIONS, 14, random.Random(7), datetime.now(UTC))  # noqa: S311
         store = DynamoDbInsightsStore(backend.tables.sentiment, backend.client)
+        # Before the report's reading, so that a wrong id fails at once.
+        conversation = named_conversation(store, args.conversation) if args.conversation is not None else None
         report = build_report(store, first, last, args.top)
-        charts = write_charts(store, report, args.charts, args.conversation) if args.charts else []
+        charts = write_charts(store, report, args.charts, conversation) if args.charts else []
     if args.json:
         print(json.dumps({**report.as_json(), "charts": [str(path) for path in charts]}, indent=2))
     else:

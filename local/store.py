@@ -57,14 +57,18 @@ class LocalStore:
 
 
 @contextmanager
-def local_store(snapshot: Path | None = None) -> Iterator[LocalStore]:
+def local_store(snapshot: Path | None = None, *, real_services: tuple[str, ...] = ()) -> Iterator[LocalStore]:
+    """The local store, inside moto; `real_services` (such as "comprehend") pass through moto to AWS."""
     snapshot = snapshot or snapshot_path()
     snapshot.parent.mkdir(parents=True, exist_ok=True)
     with _locked(snapshot.with_suffix(".lock")):
         fake_aws_environment()
         from moto import mock_aws
 
-        with mock_aws(), item_level_transaction_rollback():
+        # Passing a service through means its calls reach AWS: they need real credentials of their own
+        # (the environment's are fake here), which the caller gives that service's client.
+        config: Any = {"core": {"mock_credentials": False, "passthrough": {"services": list(real_services)}}}
+        with mock_aws(config=config) if real_services else mock_aws(), item_level_transaction_rollback():
             import boto3
 
             client = boto3.client("dynamodb")
@@ -147,15 +151,18 @@ class Backend:
 
 
 @contextmanager
-def open_backend(backend: str, stack_name: str | None = None) -> Iterator[Backend]:
-    """`embedded`: the persistent local store; `aws`: the deployed stack's (or the named) tables."""
+def open_backend(
+    backend: str, stack_name: str | None = None, *, real_services: tuple[str, ...] = ()
+) -> Iterator[Backend]:
+    """`embedded`: the persistent local store; `aws`: the deployed stack's (or the named) tables.
+    `real_services` reach AWS even with the embedded store (see local_store)."""
     if backend == "aws":
         import boto3
 
         require_aws_access()
         yield Backend(tables=aws_tables(stack_name), client=boto3.client("dynamodb"), store=None)
         return
-    with local_store() as store:
+    with local_store(real_services=real_services) as store:
         yield Backend(tables=store.tables, client=store.client, store=store)
 
 

@@ -109,10 +109,11 @@ class ComprehendSentiment:
 
     name = "comprehend"
 
-    def __init__(self, language: str = "en") -> None:
+    def __init__(self, language: str = "en", client: Any = None) -> None:
+        """`client`: one built with the user's own credentials (the local store's environment is fake)."""
         import boto3
 
-        self._client = boto3.client("comprehend")
+        self._client = client or boto3.client("comprehend")
         self._language = language
 
     def analyse(self, text: str, scripted: Mapping[str, float] | None = None) -> dict[str, Any] | None:

@@ -170,7 +170,7 @@ def test_leaving_a_chat_with_ctrl_c_or_ctrl_d_keeps_its_turns(
     assert chat.main(["--backend", "embedded"]) == status
 
     printed = capsys.readouterr()
-    assert "Goodbye" in printed.out and "November 27" in printed.out
+    assert "Goodbye" in printed.out and "Your package 21132 will arrive on" in printed.out
     assert printed.err == ""
     recorded = json.loads(local_store.read_text(encoding="utf-8"))["sentiment"]
     assert recorded  # the store was fresh: everything in it is this chat's
@@ -253,3 +253,45 @@ def test_a_misspelled_or_unknown_transcript_key_is_an_error_not_a_pass(tmp_path:
 
     with pytest.raises(ToolError, match=re.escape(named)):
         load_transcripts(transcript)
+
+
+@pytest.mark.usefixtures("no_aws_configuration")
+def test_comprehend_sentiment_without_credentials_refuses_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """On main the embedded backend answered Comprehend with moto's canned NEUTRAL under a 'comprehend' banner."""
+    assert chat.main(["--sentiment", "comprehend"]) != 0
+
+    assert "SENTIMENT=comprehend calls Amazon Comprehend with your AWS credentials" in one_line(capsys)
+
+
+def test_comprehend_sentiment_reaches_aws_even_beside_the_local_tables(
+    local_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Comprehend call passes through moto: here it meets the test suite's socket ban, not a canned answer."""
+    from botocore.exceptions import HTTPClientError
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "real-looking")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "real-looking")
+    with chat.simulator("embedded", None, "comprehend") as bot:
+        with pytest.raises(HTTPClientError, match="tried to use socket"):
+            bot.say("When is my package arriving? It's so late.")
+
+
+def test_a_chat_ends_at_the_hand_over_and_says_what_connect_does_next(
+    local_store: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On main the chat carried on after "I'm transferring you to an agent now."."""
+    said = iter(["I want to speak to an agent", "and another thing"])
+    read: list[str] = []
+
+    def reading(prompt: str) -> str:
+        read.append(next(said))
+        return read[-1]
+
+    monkeypatch.setattr("builtins.input", reading)
+
+    assert chat.main(["--backend", "embedded"]) == 0
+
+    printed = capsys.readouterr().out
+    assert "I'm transferring you to an agent now." in printed
+    assert "Amazon Connect would now run the rest of its contact flow" in printed
+    assert read == ["I want to speak to an agent"]  # the next line is never read: the conversation ended
