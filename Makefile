@@ -58,9 +58,9 @@ seed: install
 report: install
 	@$(BIN)/python -m local.report --backend $(BACKEND) --charts .local/charts $(REPORT_ARGS)
 
-## Talk to DeliveryBot in the terminal (the simulator plays Lex; SENTIMENT=comprehend uses AWS).
+## Talk to DeliveryBot in the terminal (the simulator plays Lex; SENTIMENT=comprehend uses AWS; SAVE=file.jsonl keeps it as a transcript).
 chat: install
-	$(BIN)/python -m local.chat --backend $(BACKEND) --sentiment $(or $(SENTIMENT),vader)
+	$(BIN)/python -m local.chat --backend $(BACKEND) --sentiment $(or $(SENTIMENT),vader) $(if $(SAVE),--save $(SAVE))
 
 ## Play the AWS blog's conversation end to end.
 demo: install

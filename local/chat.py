@@ -1,6 +1,6 @@
 """Talk to DeliveryBot in the terminal, offline: the simulator plays Lex, the real code hook answers.
 
-    python -m local.chat [--sentiment vader|comprehend] [--backend embedded|aws]   # interactive
+    python -m local.chat [--sentiment vader|comprehend] [--backend embedded|aws] [--save FILE]   # interactive
     python -m local.chat --demo                                                  # the AWS blog's conversation
 
 Each bot reply shows the turn's sentiment label, its -5..+5 score and the code hook's decision.
@@ -11,12 +11,14 @@ Type `quit` (or press Ctrl-D or Ctrl-C) to leave; the turns so far stay recorded
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from deliverybot.wording import spoken_date
@@ -129,23 +131,56 @@ def demo(backend_name: str, stack_name: str | None) -> int:
     return 0
 
 
-def chat(backend_name: str, stack_name: str | None, sentiment: str) -> int:
+def chat(backend_name: str, stack_name: str | None, sentiment: str, save: Path | None = None) -> int:
     status = 0
+    turns: list[BotTurn] = []
     with simulator(backend_name, stack_name, sentiment) as bot:
         print(f"DeliveryBot (offline simulator, {sentiment} sentiment, session {bot.session_id}). Type quit to leave.")
         print("bot ▸ Hello! Ask me when your package arrives, or to change its delivery date.")
         try:
-            converse(bot)
+            converse(bot, turns)
         except KeyboardInterrupt:
             # Caught inside the with-block, so the local store still saves this chat's turns on the way out.
             print()
             status = INTERRUPTED_STATUS
+    if save is not None and turns:
+        save_transcript(save, bot, turns)
+        print(f"Saved the conversation to {save}: `make replay TRANSCRIPTS={save}` plays it again.")
     print("Goodbye. `make report` shows how this conversation felt.")
     return status
 
 
-def converse(bot: Simulator) -> None:
-    """Read utterances until quit or end of input, and print each reply."""
+def save_transcript(path: Path, bot: Simulator, turns: list[BotTurn]) -> None:
+    """Append the conversation as a transcript line (local/replay.py's format): each utterance with the
+    scores it got, and what the bot did then as the expectation, so a replay checks nothing changed."""
+    transcript = {
+        "name": f"chat {bot.session_id}",
+        "today": bot.today.isoformat(),
+        "turns": [
+            {
+                "user": turn.user_text,
+                **({"scores": turn.sentiment["sentimentScore"]} if turn.sentiment else {}),
+                "expect": {
+                    key: value
+                    for key, value in {
+                        "action": turn.dialog_action,
+                        "intent": turn.intent,
+                        "slot": turn.slot_to_elicit,
+                        "decision": turn.decision,
+                        "exactly": turn.text,
+                    }.items()
+                    if value is not None
+                },
+            }
+            for turn in turns
+        ],
+    }
+    with path.open("a", encoding="utf-8") as transcripts:
+        transcripts.write(json.dumps(transcript, ensure_ascii=False) + "\n")
+
+
+def converse(bot: Simulator, turns: list[BotTurn] | None = None) -> None:
+    """Read utterances until quit, end of input or a hand-over, print each reply, and keep the turns."""
     while True:
         try:
             text = input("you ▸ ").strip()
@@ -156,6 +191,8 @@ def converse(bot: Simulator) -> None:
             return
         if text:
             turn = bot.say(text)
+            if turns is not None:
+                turns.append(turn)
             print(describe(turn))
             if turn.session_attributes.get("handover") == "true":
                 # Lex closed the conversation: from here the caller is Amazon Connect's, not the bot's.
@@ -170,10 +207,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sentiment", choices=("vader", "comprehend"), default="vader")
     parser.add_argument("--backend", choices=("embedded", "aws"), default=os.environ.get("BACKEND", "embedded"))
     parser.add_argument("--stack-name", default=os.environ.get("STACK_NAME"))
+    parser.add_argument("--save", type=Path, help="append the conversation to this transcript file (for make replay)")
     args = parser.parse_args(argv)
     if args.demo:
         return demo(args.backend, args.stack_name)
-    return chat(args.backend, args.stack_name, args.sentiment)
+    return chat(args.backend, args.stack_name, args.sentiment, args.save)
 
 
 if __name__ == "__main__":

@@ -295,3 +295,16 @@ def test_a_chat_ends_at_the_hand_over_and_says_what_connect_does_next(
     assert "I'm transferring you to an agent now." in printed
     assert "Amazon Connect would now run the rest of its contact flow" in printed
     assert read == ["I want to speak to an agent"]  # the next line is never read: the conversation ended
+
+
+def test_a_chat_saved_as_a_transcript_replays_as_it_went(
+    local_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    saved = tmp_path / "mine.jsonl"
+    monkeypatch.setattr("builtins.input", typed("When is my package arriving? It's so late.", "21132", then=EOFError()))
+    assert chat.main(["--backend", "embedded", "--save", str(saved)]) == 0
+
+    assert replay.main([str(saved)]) == 0  # the same replies, checked exactly
+    (conversation,) = replay.load_transcripts(saved)
+    assert [turn.user for turn in conversation.turns] == ["When is my package arriving? It's so late.", "21132"]
+    assert conversation.turns[0].expect.decision == "apologise"
