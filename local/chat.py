@@ -54,7 +54,8 @@ def describe(turn: BotTurn) -> str:
     handover = ""
     if turn.session_attributes.get("handover") == "true":
         handover = f"\n      ⇢ hand-over to Amazon Connect: reason {turn.session_attributes.get('handoverReason')}"
-    return f"      {feeling} · {turn.dialog_action}{handover}\nbot ▸ {turn.text or '(no message)'}"
+    hint = f"\n      ({turn.hint})" if turn.hint else ""
+    return f"      {feeling} · {turn.dialog_action}{handover}\nbot ▸ {turn.text or '(no message)'}{hint}"
 
 
 NewSimulator = Callable[[str, date | None], Simulator]

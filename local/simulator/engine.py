@@ -41,6 +41,8 @@ class BotTurn:
     decision: str | None
     session_attributes: dict[str, str]
     hook_calls: int
+    # Set when the reply to a slot's prompt held no value the simulator could read (Lex re-prompts).
+    hint: str | None = None
 
     @property
     def sentiment_label(self) -> str:
@@ -68,8 +70,10 @@ class Simulator:
     session_attributes: dict[str, str] = field(default_factory=dict)
     _slots: dict[str, dict[str, str | None]] = field(default_factory=dict)
     _waiting: _Waiting = field(default_factory=lambda: _Waiting("intent"))
+    _unheard: str | None = None
 
     def say(self, text: str, scripted: Mapping[str, float] | None = None) -> BotTurn:
+        self._unheard = None
         sentiment = self.sentiment.analyse(text, scripted)
         matches = classify(self.bot, text, self.today)
         intent, confidence, confirmation = self._understand(text, matches)
@@ -102,6 +106,7 @@ class Simulator:
             definition = intent.slot(waiting.slot)
             value = resolve_slot(self.bot, definition, text, self.today, whole_reply=True) if definition else None
             switch = clear_other and best is not None and best.intent.name != intent.name
+            self._unheard = definition.slot_type if definition and value is None and not switch else None
             if value is not None and not (switch and best and best.confidence >= 0.75):
                 self._slots.setdefault(intent.name, {})[waiting.slot] = value
                 return intent, 1.0, "None"
@@ -255,6 +260,7 @@ class Simulator:
             decision=fields.get("decision"),
             session_attributes=dict(self.session_attributes),
             hook_calls=calls,
+            hint=unheard_hint(self._unheard) if self._unheard else None,
         )
 
     def _take_session(self, state: dict[str, Any]) -> None:
@@ -269,3 +275,10 @@ class Simulator:
             name: (slot.get("value") or {}).get("interpretedValue") if slot else None
             for name, slot in wire_intent["slots"].items()
         }
+
+
+def unheard_hint(slot_type: str) -> str:
+    """What the simulator says when it could not read a slot value (Lex itself only re-prompts)."""
+    if slot_type == "AMAZON.Date":
+        return 'the simulator did not understand a date there: try "December 6", "next Monday" or 2026-12-06'
+    return f"the simulator did not understand a {slot_type} value there"

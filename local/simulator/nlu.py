@@ -3,16 +3,17 @@
 Limits, on purpose: intents are scored by word overlap with the sample utterances (best utterance
 wins; no synonyms, no stemming beyond a trailing "s"), so a request phrased with none of the
 samples' words falls back; slots are filled by the slot type's regular expression (custom types),
-a small date reader (AMAZON.Date: ISO dates, today/tomorrow, weekday names, "next <weekday>",
-"<month> <day>"), or the text itself; yes/no is a word list. Good enough to drive the dialogue the
-code hook decides; not a replacement for Lex's statistical NLU.
+dateparser for AMAZON.Date (configured to resolve as Lex does: see read_date), or the text itself;
+yes/no is a word list. Good enough to drive the dialogue the code hook decides; not a replacement
+for Lex's statistical NLU.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time
+from typing import Any
 
 from local.simulator.bot_definition import BotDefinition, IntentDefinition, SlotDefinition
 
@@ -94,33 +95,72 @@ def yes_or_no(text: str) -> bool | None:
 
 
 def read_date(text: str, today: date) -> date | None:
-    lowered = text.lower()
-    iso = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", lowered)
-    if iso:
-        try:
-            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
-        except ValueError:
-            return None
-    if "day after tomorrow" in lowered:
-        return today + timedelta(days=2)
-    if "tomorrow" in lowered:
-        return today + timedelta(days=1)
-    if "today" in lowered:
-        return today
-    for index, weekday in enumerate(_WEEKDAYS):
-        if weekday in lowered:
-            ahead = (index - today.weekday()) % 7 or 7
-            return today + timedelta(days=ahead + (7 if f"next {weekday}" in lowered and ahead < 7 else 0))
-    month_day = re.search(rf"\b({'|'.join(_MONTHS)})\s+(\d{{1,2}})", lowered) or re.search(
-        rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({'|'.join(_MONTHS)})", lowered
-    )
-    if month_day:
-        first, second = month_day.groups()
-        month_name, day_text = (first, second) if first.isalpha() else (second, first)
-        month = _MONTHS.index(month_name) + 1
-        try:
-            candidate = date(today.year, month, int(day_text))
-        except ValueError:
-            return None
-        return candidate if candidate >= today else date(today.year + 1, month, int(day_text))
+    """The date in a reply, as Lex's AMAZON.Date resolves it: relative to today, the coming one when
+    the year or week is not said ("next Monday" on a Tuesday is six days on, as Lex gives it).
+
+    dateparser reads the phrasing; two things it lacks are added here: ordinal words ("the sixth of
+    December") become numbers, and only matches that name a day are taken (its text search also
+    finds "of December" alone, which Lex would not resolve to a day).
+    """
+    import dateparser
+    from dateparser.search import search_dates
+
+    spoken = _ORDINAL.sub(lambda match: _ORDINALS[match.group(0)], text.lower())
+    spoken = _FROM_TODAY.sub(lambda match: f"in {_count(match.group(1))} {match.group(2)}", spoken)
+    day_only = _DAY_OF_MONTH.search(spoken)
+    if day_only and not any(month in spoken for month in _MONTHS):
+        # "the 12th": Lex gives the next such day, this month or the next.
+        day = int(day_only.group(1))
+        for months_ahead in range(3):
+            year, month = divmod(today.month - 1 + months_ahead, 12)
+            try:
+                candidate = date(today.year + year, month + 1, day)
+            except ValueError:
+                continue
+            if candidate >= today:
+                return candidate
+        return None
+    settings: Any = {
+        "PREFER_DATES_FROM": "future",
+        "RELATIVE_BASE": datetime.combine(today, time(12)),
+        "REQUIRE_PARTS": [],
+    }
+    whole: datetime | None = dateparser.parse(spoken, languages=["en"], settings=settings)
+    if whole is not None and _names_a_day(spoken):
+        return whole.date()
+    found: list[tuple[str, datetime]] = search_dates(spoken, languages=["en"], settings=settings) or []
+    for phrase, moment in found:
+        if _names_a_day(phrase):
+            return moment.date()
     return None
+
+
+def _count(spoken: str) -> str:
+    return "1" if spoken == "a" else spoken
+
+
+def _names_a_day(phrase: str) -> bool:
+    """A digit, a weekday or a relative day word: "December" alone names a month, not a day."""
+    return bool(re.search(r"\d", phrase)) or any(word in phrase for word in (*_WEEKDAYS, *_RELATIVE_DAYS))
+
+
+_RELATIVE_DAYS = ("today", "tomorrow", "week", "month")
+# dateparser reads "in 1 week" but not "a week from today".
+_FROM_TODAY = re.compile(r"\b(a|\d+) (days?|weeks?) from (?:today|now)\b")
+_DAY_OF_MONTH = re.compile(r"\b(?:the )?(\d{1,2})(?:st|nd|rd|th)\b")
+_SUFFIXES = {1: "st", 2: "nd", 3: "rd"}
+_ORDINALS = {
+    word: f"{number}{_SUFFIXES.get(number % 10, 'th') if number not in (11, 12, 13) else 'th'}"
+    for number, word in enumerate(
+        (
+            "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+            "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+            "eighteenth", "nineteenth", "twentieth", "twenty-first", "twenty-second", "twenty-third",
+            "twenty-fourth", "twenty-fifth", "twenty-sixth", "twenty-seventh", "twenty-eighth",
+            "twenty-ninth", "thirtieth", "thirty-first",
+        ),
+        start=1,
+    )
+}  # fmt: skip
+# Longest first, so "twenty-first" is read before "first".
+_ORDINAL = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _ORDINALS), key=len, reverse=True)) + r")\b")

@@ -308,3 +308,17 @@ def test_a_chat_saved_as_a_transcript_replays_as_it_went(
     (conversation,) = replay.load_transcripts(saved)
     assert [turn.user for turn in conversation.turns] == ["When is my package arriving? It's so late.", "21132"]
     assert conversation.turns[0].expect.decision == "apologise"
+
+
+def test_a_date_the_simulator_cannot_read_is_asked_again_with_a_hint(
+    local_store: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On main "the sixth of december please" silently repeated the date prompt; now it is read, and
+    what cannot be read at all gets a hint."""
+    monkeypatch.setattr("builtins.input", typed("Change my delivery date", "21132", "whenever suits", then=EOFError()))
+
+    assert chat.main(["--backend", "embedded"]) == 0
+
+    printed = capsys.readouterr().out
+    assert printed.count("Which date would you like the delivery on?") == 2
+    assert '(the simulator did not understand a date there: try "December 6", "next Monday"' in printed

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
+
 from lexsentiment.lex.events import parse_event
 from local.hook_runner import HookResult
 from local.simulator.bot_definition import load_bot
@@ -116,6 +118,24 @@ def test_dates_and_yes_no_are_read_deterministically() -> None:
     assert read_date("2026-12-01", TODAY) == date(2026, 12, 1)
     assert read_date("soon", TODAY) is None
     assert (yes_or_no("yes please"), yes_or_no("no thanks"), yes_or_no("maybe")) == (True, False, None)
+
+
+@pytest.mark.parametrize(
+    ("said", "resolved"),
+    [
+        # The two: on Tuesday, December 1, Lex's AMAZON.Date gives the coming Monday.
+        ("next Monday", date(2026, 12, 7)),
+        ("the sixth of december please", date(2026, 12, 6)),
+        ("Monday", date(2026, 12, 7)),
+        ("on the 12th", date(2026, 12, 12)),
+        ("the twenty-first of December", date(2026, 12, 21)),
+        ("a week from today", date(2026, 12, 8)),
+        ("the day after tomorrow", date(2026, 12, 3)),
+        ("December", None),  # a month, not a day
+    ],
+)
+def test_dates_are_read_as_amazon_date_resolves_them(said: str, resolved: date | None) -> None:
+    assert read_date(said, date(2026, 12, 1)) == resolved
 
 
 def test_vader_maps_to_lex_scores_with_the_delivery_lexicon() -> None:
