@@ -276,3 +276,34 @@ def test_seeded_conversations_cover_every_shift_class(seeded_store: DynamoDbInsi
     found = {shift: seeded_store.conversations(shift, first, TODAY, 100).items for shift in Shift}
 
     assert all(found.values()), {shift.value: len(items) for shift, items in found.items()}
+
+
+def test_make_report_json_goes_through_a_pipe(tmp_path: Path) -> None:
+    """`make report REPORT_ARGS=--json | python -m json.tool`: stdout holds the JSON and nothing else."""
+    import os
+    import subprocess
+    import sys
+
+    environment = {**os.environ, "DELIVERYBOT_LOCAL_STORE": str(tmp_path / "store.json")}
+    root = Path(__file__).resolve().parent.parent.parent
+    seeded = subprocess.run(  # a small store, so the report does not seed its 200 conversations first
+        [sys.executable, "-m", "local.seed", "--conversations", "3", "--days", "1"],
+        cwd=root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert seeded.returncode == 0, seeded.stderr[-500:]
+
+    reported = subprocess.run(
+        ["make", "--no-print-directory", "report", "REPORT_ARGS=--json"],
+        cwd=root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert reported.returncode == 0, reported.stderr[-500:]
+    assert json.loads(reported.stdout)["intents"]
