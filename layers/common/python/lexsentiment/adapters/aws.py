@@ -7,6 +7,7 @@ module may use these factories too, so its look-ups share the same short timeout
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -197,6 +198,19 @@ UNAVAILABLE_CAUSES = frozenset(
 
 def is_unavailable(cause: str) -> bool:
     return cause in UNAVAILABLE_CAUSES
+
+
+# botocore retries a throttled call, but not the items a successful batch call leaves unprocessed
+# (BatchGetItem's keys, BatchWriteItem's requests): those are sent again after a full-jitter
+# exponential pause, AWS's advice for them.
+FIRST_BACKOFF_SECONDS = 0.05
+LONGEST_BACKOFF_SECONDS = 1.0
+
+
+def backoff_seconds(retry: int) -> float:
+    """The pause before retry number `retry` (1 for the first): random up to 50 ms, doubling, at most 1 s."""
+    ceiling = min(LONGEST_BACKOFF_SECONDS, FIRST_BACKOFF_SECONDS * 2 ** (retry - 1))
+    return random.uniform(0, ceiling)  # noqa: S311 - jitter, not a secret
 
 
 class _Body:

@@ -11,7 +11,6 @@ Queries and batched deletes only, never a scan. The key layout is in sentiment_k
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import BotoCoreError, ClientError
 
 from lexsentiment.adapters import sentiment_keys as keys
-from lexsentiment.adapters.aws import TableAdapter, error_code
+from lexsentiment.adapters.aws import TableAdapter, backoff_seconds, error_code
 from lexsentiment.errors import StoreUnavailable
 
 if TYPE_CHECKING:
@@ -29,11 +28,8 @@ if TYPE_CHECKING:
 
 Key = dict[str, "AttributeValueTypeDef"]
 BATCH_SIZE = 25  # BatchWriteItem's limit
-# Unprocessed deletes are sent again after a growing, jittered pause (AWS's advice for batch writes);
-# botocore retries throttled calls but not items a successful call left unprocessed, so we do it here.
+# Deletes a BatchWriteItem leaves unprocessed are sent again (adapters.aws.backoff_seconds), a few times at most.
 UNPROCESSED_ATTEMPTS = 6
-FIRST_PAUSE_SECONDS = 0.05
-LONGEST_PAUSE_SECONDS = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,14 +132,13 @@ class _Run:
         requests: list[WriteRequestTypeDef] = [{"DeleteRequest": {"Key": key}} for key in batch]
         for attempt in range(UNPROCESSED_ATTEMPTS):
             if attempt:
+                self.pause(backoff_seconds(attempt))
                 self._check_time()  # a throttled table must not carry the erasure past its deadline
             response = self.client.batch_write_item(RequestItems={self.table_name: requests})
             unprocessed = response.get("UnprocessedItems", {}).get(self.table_name, [])
             requests = [{"DeleteRequest": item["DeleteRequest"]} for item in unprocessed if "DeleteRequest" in item]
             if not requests:
                 return
-            ceiling = min(LONGEST_PAUSE_SECONDS, FIRST_PAUSE_SECONDS * 2**attempt)
-            self.pause(random.uniform(0, ceiling))  # noqa: S311 - jitter, not a secret
         raise StoreUnavailable("UnprocessedItems")
 
     def _check_time(self) -> None:

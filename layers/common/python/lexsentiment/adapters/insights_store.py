@@ -8,7 +8,6 @@ still returned.
 from __future__ import annotations
 
 import functools
-import random
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from botocore.exceptions import BotoCoreError, ClientError
 
 from lexsentiment.adapters import sentiment_keys as keys
-from lexsentiment.adapters.aws import TableAdapter, error_code
+from lexsentiment.adapters.aws import TableAdapter, backoff_seconds, error_code
 from lexsentiment.errors import StoreUnavailable
 from lexsentiment.insights.models import (
     BotTotals,
@@ -50,10 +49,8 @@ SHARD_READERS = keys.SHARDS
 # when a client keeps reusing one session id.
 MAX_TURNS_SHOWN = 500
 MAX_CONVERSATION_PAGES = 10
-# botocore retries throttled calls but not the keys BatchGetItem leaves unprocessed (partly
-# throttled): those we retry here, with full-jitter exponential backoff, a few times at most.
+# Keys BatchGetItem leaves unprocessed are asked for again (adapters.aws.backoff_seconds), a few times at most.
 BATCH_GET_ATTEMPTS = 5
-BATCH_GET_BACKOFF = 0.05
 
 
 def _unavailable_on_aws_errors(method: Callable[P, R]) -> Callable[P, R]:
@@ -258,7 +255,7 @@ class DynamoDbInsightsStore(TableAdapter):
         }
         for attempt in range(BATCH_GET_ATTEMPTS):
             if attempt:
-                time.sleep(random.uniform(0, BATCH_GET_BACKOFF * 2 ** (attempt - 1)))  # noqa: S311 - jitter, not a secret
+                time.sleep(backoff_seconds(attempt))
             response = self.client.batch_get_item(RequestItems=wanted)
             for row in self._live(response.get("Responses", {}).get(self._table_name, [])):
                 found[row["PK"]["S"], row["SK"]["S"]] = row

@@ -65,8 +65,9 @@ def intent_pk(intent: str, shard: int) -> str:
     return f"INTENT#{intent}#S{shard}"
 
 
-def intent_index_sk(intent: str, shard: int) -> str:
-    return f"{intent}#S{shard}"
+def sharded_index_sk(key: str, shard: int) -> str:
+    """An INTENTS or BOTS index entry's sort key: the intent, or the bot key, and its shard."""
+    return f"{key}#S{shard}"
 
 
 def day_sk(day: str) -> str:
@@ -90,12 +91,8 @@ def bot_pk(bot: str, shard: int) -> str:
     return f"BOT#{bot}#S{shard}"
 
 
-def bot_index_sk(bot: str, shard: int) -> str:
-    return f"{bot}#S{shard}"
-
-
 def unsharded(index_sk: str) -> str:
-    """An INTENTS or BOTS index entry's sort key without its shard: the intent, or the bot key."""
+    """sharded_index_sk's key without its shard: the intent, or the bot key."""
     return index_sk.rsplit("#S", 1)[0]
 
 

@@ -94,7 +94,7 @@ class DynamoDbSentimentRecorder(TableAdapter):
                 {
                     "intent": _s(intent),
                     "GSI1PK": _s(keys.INTENTS_INDEX_KEY),
-                    "GSI1SK": _s(keys.intent_index_sk(intent, shard)),
+                    "GSI1SK": _s(keys.sharded_index_sk(intent, shard)),
                 },
             ),
             self._aggregate(
@@ -116,7 +116,7 @@ class DynamoDbSentimentRecorder(TableAdapter):
                 {
                     **bot_names,
                     "GSI1PK": _s(keys.BOTS_INDEX_KEY),
-                    "GSI1SK": _s(keys.bot_index_sk(bot_key, shard)),
+                    "GSI1SK": _s(keys.sharded_index_sk(bot_key, shard)),
                 },
             ),
             self._aggregate(
