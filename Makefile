@@ -24,27 +24,42 @@ export PYTHONPATH := layers/common/python:functions/delivery_bot:.:examples/book
 help:
 	@awk '/^## /{doc=substr($$0, 4); next} /^#/{next} /^[a-z][a-z-]*:/{if (doc != "") {sub(/:.*/, "", $$1); printf "  make %-12s %s\n", $$1, doc}; doc=""; next} {doc=""}' $(firstword $(MAKEFILE_LIST))
 
-$(STAMP): requirements-dev.lock pyproject.toml
+# Every pip install names its versions and hashes; pip itself comes from requirements-pip.lock first (so the
+# base Python's bundled pip installs one hashed wheel and nothing else). The project is built with the dev
+# lock's setuptools (--no-build-isolation): an isolated build would fetch pyproject's build backend unpinned.
+PIP_OPTIONS := --quiet --disable-pip-version-check
+
+$(STAMP): requirements-pip.lock requirements-dev.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "Python 3.11 or newer is needed: run with PYTHON=python3.13 (or 3.11, 3.12)" >&2; exit 1; }
 	@echo "Creating $(VENV) from requirements-dev.lock (once; a minute or two)..." >&2
 	@$(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock >&2
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --editable . >&2
+	@$(BIN)/python -m pip install $(PIP_OPTIONS) --require-hashes -r requirements-pip.lock >&2
+	@$(BIN)/python -m pip install $(PIP_OPTIONS) --require-hashes -r requirements-dev.lock >&2
+	@$(BIN)/python -m pip install $(PIP_OPTIONS) --no-index --no-deps --no-build-isolation --check-build-dependencies --editable . >&2
 	@touch $(STAMP)
 
 ## Create .venv from requirements-dev.lock, with hashes (a no-op when it is current).
 install: $(STAMP)
 
-LOCK_OPTIONS := --quiet --generate-hashes --no-header
+# uv keeps pip and setuptools in a lock when they are required (pip-compile needs --allow-unsafe for it), and
+# with --no-python-downloads it never fetches an interpreter to resolve with.
+LOCK_OPTIONS := --quiet --generate-hashes --no-header --no-python-downloads
 
-## Re-resolve the lock files (with hashes) from the requirements files: the layer's for Lambda (Python 3.13, arm64), the dev environment's for Python 3.11+ anywhere.
+## Re-resolve every lock file (with hashes) from its requirements: the layer's for Lambda (Python 3.13, arm64); pip's, the dev environment's and .venv-audit's for Python 3.11+; .venv-sam's for 3.13 and .venv-bench's for 3.12+, anywhere.
 lock: install
 	$(BIN)/uv pip compile $(LOCK_OPTIONS) --python-version 3.13 --python-platform aarch64-manylinux_2_28 \
 		--output-file layers/common/python/requirements.lock layers/common/python/requirements.txt
 	$(BIN)/uv pip compile $(LOCK_OPTIONS) --universal --python-version 3.11 \
 		--output-file requirements-dev.lock requirements-dev.txt
+	echo pip | $(BIN)/uv pip compile $(LOCK_OPTIONS) --universal --python-version 3.11 --no-annotate \
+		--constraint requirements-dev.lock --output-file requirements-pip.lock -
+	$(BIN)/uv pip compile $(LOCK_OPTIONS) --universal --python-version 3.13 \
+		--output-file requirements-sam.lock requirements-sam.txt
+	$(BIN)/uv pip compile $(LOCK_OPTIONS) --universal --python-version 3.11 \
+		--output-file requirements-audit.lock requirements-audit.txt
+	$(BIN)/uv pip compile $(LOCK_OPTIONS) --universal --python-version 3.12 \
+		--output-file scripts/requirements-bench.lock scripts/requirements-bench.txt
 
 ## Run the code hook in-process on EVENT against the embedded moto backend (BACKEND=aws for real tables).
 invoke: install
@@ -131,11 +146,12 @@ format: install
 flow: install
 	$(BIN)/python -m local.flow
 
-$(SAM_STAMP): requirements-sam.txt
+$(SAM_STAMP): requirements-pip.lock requirements-sam.lock
 	@test -n "$(SAM_PYTHON)" || \
 		{ echo "The SAM CLI targets need Python 3.13 (the Lambda runtime): install it or set SAM_PYTHON=/path/to/python3.13"; exit 1; }
 	$(SAM_PYTHON) -m venv $(SAM_VENV)
-	$(SAM_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-sam.txt
+	$(SAM_VENV)/bin/python -m pip install $(PIP_OPTIONS) --require-hashes -r requirements-pip.lock
+	$(SAM_VENV)/bin/python -m pip install $(PIP_OPTIONS) --require-hashes -r requirements-sam.lock
 	@touch $(SAM_STAMP)
 
 ## cfn-lint and sam validate --lint on both templates (SAM CLI in .venv-sam, Python 3.13).
@@ -152,14 +168,16 @@ build: $(SAM_STAMP)
 deploy: build
 	$(SAM) deploy $(if $(CONFIG_ENV),--config-env $(CONFIG_ENV))
 
-$(AUDIT_STAMP): requirements-audit.txt
+# On the dev environment's Python (3.11+; requirements-audit.lock is resolved for it).
+$(AUDIT_STAMP): requirements-pip.lock requirements-audit.lock
 	$(PYTHON) -m venv $(AUDIT_VENV)
-	$(AUDIT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-audit.txt
+	$(AUDIT_VENV)/bin/python -m pip install $(PIP_OPTIONS) --require-hashes -r requirements-pip.lock
+	$(AUDIT_VENV)/bin/python -m pip install $(PIP_OPTIONS) --require-hashes -r requirements-audit.lock
 	@touch $(AUDIT_STAMP)
 
-## Security scan of template.yaml with checkov, then every check it skipped and why (.checkov.yaml, resource Metadata).
+## Security scan of both templates (template.yaml, examples/booktrip) with checkov, then every check it skipped and why (.checkov.yaml, resource Metadata).
 audit: $(AUDIT_STAMP) install
-	$(AUDIT_VENV)/bin/checkov --config-file .checkov.yaml
+	$(AUDIT_VENV)/bin/checkov --config-file .checkov.yaml --file template.yaml --file examples/booktrip/template.yaml
 	@$(BIN)/python scripts/audit_skips.py
 
 ## Remove every virtual environment, the local store and the caches.

@@ -4,7 +4,10 @@ The interpreter is Python 3.13 with only the layer's requirements (and lex-helpe
 
 The project's own .venv holds dev tools (moto, matplotlib, ...) and may be another Python version; a cold
 start measured there would not be the one Lambda's python3.13 runtime sees. `.venv-bench` is built on
-first use from scripts/requirements-bench.txt and rebuilt when that file or the layer's pins change.
+first use from scripts/requirements-bench.lock, with --require-hashes, and rebuilt when `make lock` changes
+it. That lock is resolved under the layer's lock as a constraint: installing the layer's requirements.txt
+instead would let botocore and the layer's other transitive packages drift from what the layer ships, and
+the cold start would measure other code than Lambda loads.
 """
 
 from __future__ import annotations
@@ -35,7 +38,10 @@ Command = tuple[list[str], dict[str, str]]
 VENV = ROOT / ".venv-bench"
 STAMP = VENV / ".installed"
 REQUIREMENTS = ROOT / "scripts" / "requirements-bench.txt"
-LAYER_REQUIREMENTS = ROOT / "layers" / "common" / "python" / "requirements.txt"
+# Compiled from REQUIREMENTS by `make lock`: the layer lock's versions, lex-helper and PyYAML, all hashed.
+LOCK = ROOT / "scripts" / "requirements-bench.lock"
+# Installed first, so that the locked pip (not whichever the base Python bundles) installs LOCK.
+PIP_LOCK = ROOT / "requirements-pip.lock"
 FIND_PYTHON = ROOT / "scripts" / "find-python"
 PYTHON_VERSIONS = ("3.13", "3.12")  # the Lambda runtime's first; lex-helper needs >= 3.12
 
@@ -77,8 +83,9 @@ def _prepare() -> tuple[Path, str | None]:
         base = _base_python()
         started = time.perf_counter()
         _run([str(base), "-m", "venv", "--clear", str(VENV)], "creating .venv-bench")
-        pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-        _run([*pip, "-r", str(REQUIREMENTS)], f"installing {REQUIREMENTS.name}")
+        pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--require-hashes"]
+        _run([*pip, "-r", str(PIP_LOCK)], f"installing {PIP_LOCK.name}")
+        _run([*pip, "-r", str(LOCK)], f"installing {LOCK.name}")
         STAMP.touch()
     return python, f"built .venv-bench on {base.name} in {time.perf_counter() - started:.0f} s first"
 
@@ -104,7 +111,7 @@ def last_line(text: str) -> str:
 def _up_to_date(python: Path) -> bool:
     try:
         stamped = STAMP.stat().st_mtime
-        return python.exists() and stamped > max(REQUIREMENTS.stat().st_mtime, LAYER_REQUIREMENTS.stat().st_mtime)
+        return python.exists() and stamped > max(LOCK.stat().st_mtime, PIP_LOCK.stat().st_mtime)
     except FileNotFoundError:
         return False
 

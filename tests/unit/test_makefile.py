@@ -37,6 +37,16 @@ def test_every_checkov_skip_has_its_reason_and_the_audit_prints_them() -> None:
     assert {logical_id for _, logical_id, _ in skips} >= {"MemorySealSecret", "ErasureFunction"}
 
 
+def test_the_audit_scans_both_templates_and_their_skips_have_reasons() -> None:
+    booktrip = Path("examples") / "booktrip" / "template.yaml"
+    (scan,) = [line for line in recipe("audit") if "checkov" in line]
+
+    assert "--file template.yaml" in scan and f"--file {booktrip}" in scan
+    skips = resource_skips(load_template(ROOT / booktrip))
+    assert ("CKV_AWS_115", "BookTripFunction") in {(check, logical_id) for check, logical_id, _ in skips}
+    assert all(reason for _, _, reason in skips)
+
+
 def recipe(target: str) -> list[str]:
     lines = (ROOT / "Makefile").read_text().splitlines()
     start = next(index for index, line in enumerate(lines) if line.startswith(f"{target}:"))
