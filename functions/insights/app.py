@@ -14,6 +14,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import TypeAdapter, ValidationError
 
+from lexsentiment.adapters.aws import clear_deadline, set_deadline
 from lexsentiment.adapters.insights_store import DynamoDbInsightsStore
 from lexsentiment.errors import StoreUnavailable
 from lexsentiment.insights import views
@@ -30,6 +31,8 @@ from lexsentiment.insights.queries import (
 )
 from lexsentiment.observability import logger, metrics
 from lexsentiment.settings import get_insights_settings
+
+ANSWER_RESERVE_SECONDS = 1.0
 
 
 def now() -> datetime:
@@ -130,7 +133,12 @@ def _error(status: int, message: str) -> Response[str]:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, log_event=False)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    response = app.resolve(event, context)
+    # Every read gets what is left of the invocation less time to answer: a hung table is a 503, not a timeout.
+    deadline = set_deadline(context.get_remaining_time_in_millis() / 1000 - ANSWER_RESERVE_SECONDS)
+    try:
+        response = app.resolve(event, context)
+    finally:
+        clear_deadline(deadline)
     # routeKey is one of our route templates (never a raw path), so the dimension stays bounded.
     metrics.add_dimension(name="route", value=str(event.get("routeKey", "unknown"))[:100])
     metrics.add_metric(name="InsightsRequests", unit=MetricUnit.Count, value=1)

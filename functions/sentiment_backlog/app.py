@@ -23,7 +23,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
-from lexsentiment.adapters.aws import is_unavailable
+from lexsentiment.adapters.aws import DEADLINE_NEAR, clear_deadline, is_unavailable, set_deadline
 from lexsentiment.adapters.sentiment_table import DynamoDbSentimentRecorder
 from lexsentiment.errors import invalid_fields
 from lexsentiment.observability import logger, metrics
@@ -49,13 +49,9 @@ class TableStillUnavailable(RuntimeError):
     """The table refused the record again (or refused one before it in this batch); SQS will redeliver it."""
 
 
-class DeadlineNear(RuntimeError):
-    """Too little of the invocation is left for another write; SQS will redeliver the record."""
-
-
-# One more transaction can take two attempts of the client's timeouts (adapters/aws.py), and the
-# partial-failure report must still reach Lambda: below this much time left, no record is tried.
-DEADLINE_RESERVE_MS = 7_000
+# The partial-failure report must still reach Lambda: every write gets the call budget that fits in
+# what is left of the invocation less this (adapters/aws.py, as a turn's calls do), or is not tried.
+REPORT_RESERVE_SECONDS = 1.0
 
 
 @dataclass
@@ -68,7 +64,7 @@ class Batch:
 batch = Batch()
 
 
-def replay_record(record: SQSRecord, lambda_context: LambdaContext | None = None) -> str:
+def replay_record(record: SQSRecord) -> str:
     try:
         turn = TurnRecordMessage.model_validate_json(record.body).to_record()
     except ValidationError as error:
@@ -81,10 +77,12 @@ def replay_record(record: SQSRecord, lambda_context: LambdaContext | None = None
     if batch.unavailable_cause is not None:
         metrics.add_metric(name="BacklogDeferred", unit=MetricUnit.Count, value=1)
         raise TableStillUnavailable(batch.unavailable_cause)
-    if lambda_context is not None and lambda_context.get_remaining_time_in_millis() < DEADLINE_RESERVE_MS:
-        metrics.add_metric(name="BacklogDeferred", unit=MetricUnit.Count, value=1)
-        raise DeadlineNear(record.message_id)
     result = recorder.record(turn)
+    if result.outcome is RecordOutcome.FAILED and result.cause == DEADLINE_NEAR:
+        # Not the table's fault: no budget fits before the deadline, so neither this record nor the rest is tried.
+        metrics.add_metric(name="BacklogDeferred", unit=MetricUnit.Count, value=1)
+        batch.unavailable_cause = result.cause
+        raise TableStillUnavailable(result.cause)
     if result.outcome is RecordOutcome.FAILED:
         metrics.add_metric(name="BacklogReplayFailures", unit=MetricUnit.Count, value=1)
         logger.warning("backlog_replay_failed", extra={"message_id": record.message_id, "error_code": result.cause})
@@ -103,4 +101,8 @@ def replay_record(record: SQSRecord, lambda_context: LambdaContext | None = None
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     batch.unavailable_cause = None
-    return process_partial_response(event=event, record_handler=replay_record, processor=processor, context=context)
+    deadline = set_deadline(context.get_remaining_time_in_millis() / 1000 - REPORT_RESERVE_SECONDS)
+    try:
+        return process_partial_response(event=event, record_handler=replay_record, processor=processor, context=context)
+    finally:
+        clear_deadline(deadline)

@@ -3,6 +3,7 @@ before Lambda's timeout, and its record is kept (queued, or failing that, in a r
 
 from __future__ import annotations
 
+import importlib
 import json
 import socket
 import threading
@@ -19,15 +20,20 @@ from deliverybot.deliveries_table import DynamoDbDeliveryRepository
 from lexsentiment.adapters.aws import reset_clients
 from lexsentiment.adapters.sentiment_table import DynamoDbSentimentRecorder
 from lexsentiment.adapters.sqs_backlog import SqsSentimentBacklog
+from lexsentiment.layer import LAMBDA_RESERVE_SECONDS
 from lexsentiment.recording.durable import DurableSentimentRecorder
+from lexsentiment.recording.message import TurnRecordMessage
 from lexsentiment.settings import LayerSettings, load_settings
 from local.lambda_context import FakeLambdaContext
-from tests.support import NOW, THRESHOLDS, assert_valid_v2_response, load_event, reply_text
+from tests.support import NOW, THRESHOLDS, FakeRecorder, assert_valid_v2_response, load_event, reply_text, respond
 
 QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/local-sentiment-backlog"
 LOOKUP_FAILED = "I can't look up deliveries right now. Would you like to speak to an agent?"
 # As deployed: template.yaml's function timeout and TURN_DEADLINE_SECONDS.
 FUNCTION_TIMEOUT_MILLIS = 10_000
+TURN_DEADLINE_MILLIS = 9_000
+# What rendering the reply after the deadline may take on a loaded machine.
+SLACK_MILLIS = 250
 DEPLOYED = load_settings({**THRESHOLDS, "TURN_DEADLINE_SECONDS": "9"}, LayerSettings)
 
 
@@ -89,7 +95,8 @@ def test_a_hung_table_still_answers_before_the_timeout_and_queues_the_record(
         response = fulfilment_turn(SqsSentimentBacklog(QUEUE_URL, client=sqs), DEPLOYED, context)
         queue.assert_no_pending_responses()
 
-    assert context.get_remaining_time_in_millis() > 0  # Lambda would not have cut it off
+    # Answered within the turn's deadline (9 s of the 10), not merely before Lambda cut it off.
+    assert context.get_remaining_time_in_millis() >= FUNCTION_TIMEOUT_MILLIS - TURN_DEADLINE_MILLIS - SLACK_MILLIS
     assert_valid_v2_response(response)
     assert reply_text(response) == LOOKUP_FAILED  # never a guessed date
     (handled,) = [json.loads(line) for line in log_lines if '"turn_handled"' in line]
@@ -105,8 +112,52 @@ def test_with_the_queue_hung_too_the_record_is_in_a_recovery_line_before_the_dea
 
     response = fulfilment_turn(SqsSentimentBacklog(QUEUE_URL), DEPLOYED, context)
 
-    assert context.get_remaining_time_in_millis() > 0
+    # The layer keeps LAMBDA_RESERVE_SECONDS of Lambda's time for the reply itself.
+    assert context.get_remaining_time_in_millis() >= LAMBDA_RESERVE_SECONDS * 1000 - SLACK_MILLIS
+    assert_valid_v2_response(response)
     assert reply_text(response) == LOOKUP_FAILED
     lines = [json.loads(line) for line in log_lines]
     (recovery,) = [line for line in lines if line["message"] == "sentiment_record_recovery"]
     assert recovery["record"]["conversation_id"] == "demo-session-0005"
+
+
+@pytest.mark.enable_socket
+def test_the_drain_against_a_hung_table_reports_its_whole_batch_before_its_own_timeout(
+    hung_dynamodb: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorder = FakeRecorder()
+    respond(load_event("lexv2/check-delivery-status-fulfilment.json"), recorder=recorder)
+    body = TurnRecordMessage.of(recorder.records[0]).model_dump_json()
+    records = [
+        {
+            "messageId": f"m-{index}",
+            "receiptHandle": f"r-{index}",
+            "body": body,
+            "attributes": {},
+            "eventSource": "aws:sqs",
+        }
+        for index in range(10)
+    ]
+    monkeypatch.setenv("SENTIMENT_TABLE_NAME", "local-SentimentTable")  # read if this is its first import
+    drain_app = importlib.import_module("functions.sentiment_backlog.app")
+    context = FakeLambdaContext(function_name="SentimentBacklogFunction", timeout_millis=4_000, counts_down=True)
+
+    response = drain_app.lambda_handler({"Records": records}, context)
+
+    assert context.get_remaining_time_in_millis() > 0  # Lambda gets the report: nothing is cut off
+    reported = {item["itemIdentifier"] for item in response["batchItemFailures"]}
+    assert reported == {f"m-{index}" for index in range(10)}
+
+
+@pytest.mark.enable_socket
+def test_the_insights_api_against_a_hung_table_answers_503_before_its_timeout(
+    hung_dynamodb: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SENTIMENT_TABLE_NAME", "local-SentimentTable")  # read if this is its first import
+    insights_app = importlib.import_module("functions.insights.app")
+    context = FakeLambdaContext(function_name="InsightsFunction", timeout_millis=4_000, counts_down=True)
+
+    response = insights_app.lambda_handler(load_event("insights/get-intents.json"), context)
+
+    assert context.get_remaining_time_in_millis() > 0  # answered, not timed out into a 500
+    assert response["statusCode"] == 503

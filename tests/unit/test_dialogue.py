@@ -319,14 +319,20 @@ def test_an_unexpected_error_still_gets_a_valid_reply_and_keeps_the_session(capl
     assert session_attributes(response)["scoredTurns"] == str(int(event["sessionAttributes"]["scoredTurns"]) + 1)
 
 
-def conversation(turns: list[tuple[str, float, dict[str, Any]]]) -> list[dict[str, Any]]:
-    """Play (event file, negative score, changes to the intent) turns, carrying the session as Lex does."""
+def conversation(
+    turns: list[tuple[str, float, dict[str, Any]]], utterances: list[int] | None = None
+) -> list[dict[str, Any]]:
+    """Play (event file, negative score, changes to the intent) turns, carrying the session as Lex does.
+
+    `utterances` numbers the utterance each turn belongs to (default: one each); Lex calls the
+    fulfilment hook with the same utterance after a dialog hook delegated.
+    """
     bot = fake_delivery_bot()
     replies: list[dict[str, Any]] = []
     for index, (event_file, negative, intent_changes) in enumerate(turns):
         event = with_sentiment_v2(load_event(event_file), negative)
         event["sessionId"] = "one-conversation"
-        event["sessionState"]["originatingRequestId"] = f"utterance-{index}"
+        event["sessionState"]["originatingRequestId"] = f"utterance-{utterances[index] if utterances else index}"
         event["sessionState"]["sessionAttributes"] = session_attributes(replies[-1]) if replies else {}
         event["sessionState"]["intent"].update(intent_changes)
         replies.append(bot(event, None))
@@ -381,3 +387,48 @@ def test_a_furious_turn_after_two_calm_ones_is_offered_an_agent_again_after_a_no
     ]
     assert reply_text(replies[2]) == APOLOGY_ASK
     assert reply_text(replies[5]) == OFFER
+
+
+DIALOG = "lexv2/check-delivery-status-calm.json"
+FULFILMENT = "lexv2/check-delivery-status-fulfilment.json"
+DECLINED = "lexv2/agent-handover-declined.json"
+
+
+def test_a_no_to_an_offer_made_for_a_furious_unknown_number_asks_for_the_number_not_for_an_agent() -> None:
+    # "where is 99999" (not found), "99998!!" (furious: offered before the look-up), "no": the resumed
+    # intent delegates, and the fulfilment call for the "no" finds nothing either.
+    replies = conversation(
+        [
+            (DIALOG, 0.1, number("99999")),
+            (FULFILMENT, 0.1, number("99999")),
+            (DIALOG, 0.9, number("99998")),
+            (DECLINED, 0.1, NO),
+            (FULFILMENT, 0.1, number("99998")),
+            (DIALOG, 0.95, {}),
+        ],
+        utterances=[0, 0, 1, 2, 2, 3],
+    )
+
+    assert [dialog_action(reply) for reply in replies] == [
+        "Delegate",
+        "ElicitSlot",
+        "ConfirmIntent",
+        "Delegate",
+        "ElicitSlot",
+        "ElicitSlot",
+    ]
+    assert reply_text(replies[4]) == (
+        "No problem. I couldn't find a delivery with tracking number 99998. Please check the number and tell me again."
+    )
+    assert reply_text(replies[5]) == APOLOGY_ASK  # the decline holds: a furious turn right after only apologises
+
+
+def test_a_no_to_an_offer_for_a_known_number_answers_it_after_no_problem_and_the_decline_holds() -> None:
+    replies = conversation(
+        [(DIALOG, 0.9, number("21132")), (DECLINED, 0.1, NO), (FULFILMENT, 0.1, number("21132")), (DIALOG, 0.95, {})],
+        utterances=[0, 1, 1, 2],
+    )
+
+    assert [dialog_action(reply) for reply in replies] == ["ConfirmIntent", "Delegate", "Close", "ElicitSlot"]
+    assert reply_text(replies[2]) == f"No problem. {BLOG_ANSWER}"
+    assert reply_text(replies[3]) == APOLOGY_ASK

@@ -74,7 +74,39 @@ def test_every_alarm_notifies_the_operations_topic(alarm: str) -> None:
     ],
 )
 def test_every_path_that_loses_sight_of_a_record_is_alarmed(metric: str, namespace: str) -> None:
-    assert any(a["MetricName"] == metric and a["Namespace"] == namespace for a in alarms().values())
+    assert any(a.get("MetricName") == metric and a.get("Namespace") == namespace for a in alarms().values())
+
+
+def test_lambda_failing_or_throttling_the_code_hook_is_alarmed() -> None:
+    """Timeouts, out-of-memory and start-up errors write no line of ours: only Lambda's metrics see them."""
+    (alarm,) = [
+        a
+        for a in alarms().values()
+        if {"Errors", "Throttles"}
+        <= {q["MetricStat"]["Metric"]["MetricName"] for q in a.get("Metrics", []) if "MetricStat" in q}
+    ]
+    for query in alarm["Metrics"]:
+        if "MetricStat" in query:
+            metric = query["MetricStat"]["Metric"]
+            assert metric["Namespace"] == "AWS/Lambda"
+            assert metric["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": "DeliveryBotFunction"}}]
+    (returned,) = [q for q in alarm["Metrics"] if q.get("ReturnData", True)]
+    assert returned["Expression"] == "errors + throttles"
+
+
+def test_alarms_can_publish_to_the_encrypted_topic() -> None:
+    """CloudWatch cannot use the AWS-managed SNS key: the topic's key must be ours and grant it."""
+    topic = RESOURCES["OperationsAlarmTopic"]["Properties"]
+    assert topic["KmsMasterKeyId"] == {"Ref": "OperationsAlarmKey"}
+    key = RESOURCES["OperationsAlarmKey"]["Properties"]
+    assert key["EnableKeyRotation"] is True
+    (grant,) = [
+        statement
+        for statement in key["KeyPolicy"]["Statement"]
+        if statement["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    ]
+    assert set(grant["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey*"}
+    assert grant["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
 
 
 def metric_filters() -> dict[str, dict[str, Any]]:
@@ -90,7 +122,7 @@ def test_the_recovery_filter_matches_the_line_the_code_hook_writes() -> None:
 def test_the_error_filter_matches_every_sorry_reply_line() -> None:
     pattern = metric_filters()["CodeHookErrorsFilter"]["FilterPattern"]
 
-    for message in ("turn_failed", "handler_failed", "handler_reply_invalid"):
+    for message in ("turn_failed", "handler_failed", "handler_reply_invalid", "malformed_event"):
         assert f'$.message = "{message}"' in pattern
 
 
@@ -101,7 +133,6 @@ def test_an_email_subscribes_to_the_topic_only_when_given() -> None:
     assert PARAMETERS["AlarmEmail"]["Default"] == ""
     assert re.fullmatch(PARAMETERS["AlarmEmail"]["AllowedPattern"], "ops@example.com")
     assert re.fullmatch(PARAMETERS["AlarmEmail"]["AllowedPattern"], "")
-    assert RESOURCES["OperationsAlarmTopic"]["Properties"]["KmsMasterKeyId"] == "alias/aws/sns"
 
 
 def dashboard_widgets() -> list[dict[str, Any]]:
@@ -133,7 +164,7 @@ def shown_metrics() -> dict[str, set[str]]:
 def test_the_dashboard_shows_what_an_operator_and_a_supervisor_ask_first() -> None:
     shown = shown_metrics()
 
-    for metric in ("Turns", "Apologies", "AgentOffers", "Handovers", "CodeHookErrors", "Errors"):
+    for metric in ("Turns", "Apologies", "AgentOffers", "HandoversByIntent", "CodeHookErrors", "Errors", "Throttles"):
         assert "Sum" in shown[metric], metric
     assert shown["TurnSentimentScore"] == {"Average"}  # the mean score per intent, on -5..+5
     assert "p99" in shown["Duration"]
@@ -150,6 +181,10 @@ def test_snapstart_is_a_choice_on_the_published_versions_lex_calls() -> None:
     assert PARAMETERS["EnableSnapStart"]["Default"] == "false"
     assert function["AutoPublishAlias"] == "live"
     assert function["SnapStart"] == {"ApplyOn": {"Fn::If": ["SnapStartOn", "PublishedVersions", "None"]}}
+    # SAM's version id hashes the unresolved !If, so the toggle alone would publish nothing: the version's
+    # description follows it, and a changed description replaces the version (a new one, with the choice).
+    on, off = function["VersionDescription"]["Fn::If"][1:]
+    assert function["VersionDescription"]["Fn::If"][0] == "SnapStartOn" and on != off
     assert TEMPLATE["Globals"]["Function"]["Runtime"] in {"python3.12", "python3.13"}  # SnapStart: Python 3.12+
 
 
@@ -169,6 +204,32 @@ def test_priming_builds_what_the_first_turn_would_and_needs_no_network() -> None
     assert register_priming(settings) is False  # snapshot_restore_py exists only in Lambda's managed runtime
 
 
+def test_in_lambdas_runtime_priming_runs_before_the_snapshot_and_each_restore_reseeds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import random
+    import sys
+    import types
+
+    from lexsentiment.settings import LayerSettings, load_settings
+    from lexsentiment.snapstart import prime, register_priming
+
+    registered: dict[str, Any] = {}
+    runtime = types.ModuleType("snapshot_restore_py")
+    runtime.register_before_snapshot = lambda hook, *args: registered.update(before=(hook, args))  # type: ignore[attr-defined]
+    runtime.register_after_restore = lambda hook, *args: registered.update(after=(hook, args))  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "snapshot_restore_py", runtime)
+    settings = load_settings({}, LayerSettings)
+
+    assert register_priming(settings) is True
+    assert registered["before"] == (prime, (settings,))
+    random.seed(7)
+    snapshot_draw = random.random()
+    random.seed(7)
+    registered["after"][0]()  # what a restored instance runs first
+    assert random.random() != snapshot_draw  # not the sequence every restored copy would share
+
+
 def test_the_score_filter_reads_fields_the_turn_line_has(log_lines: list[str]) -> None:
     from tests.support import load_event, respond
 
@@ -183,3 +244,17 @@ def test_the_score_filter_reads_fields_the_turn_line_has(log_lines: list[str]) -
     assert transformation["MetricValue"] == "$.turn_score"
     assert transformation["Dimensions"] == [{"Key": "intent", "Value": "$.metric_intent"}]
     assert line["metric_intent"] == "CheckDeliveryStatus"
+
+
+def test_hand_overs_are_counted_by_the_intent_they_interrupted(log_lines: list[str]) -> None:
+    from tests.support import load_event, respond
+
+    respond(load_event("lexv2/agent-handover-accepted.json"))
+    (line,) = [json.loads(text) for text in log_lines if '"turn_handled"' in text]
+    metric_filter = metric_filters()["HandoversByIntentFilter"]
+    (transformation,) = metric_filter["MetricTransformations"]
+
+    assert metric_filter["FilterPattern"] == '{ $.message = "turn_handled" && $.handover_intent = "*" }'
+    assert transformation["Dimensions"] == [{"Key": "intent", "Value": "$.handover_intent"}]
+    assert line["intent"] == "AgentHandover"  # the turn's own intent says nothing of why
+    assert line["handover_intent"] == "CheckDeliveryStatus"

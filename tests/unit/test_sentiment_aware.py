@@ -108,6 +108,16 @@ def test_a_message_that_already_apologises_is_not_apologised_twice() -> None:
     assert reply_text(response) == "apologies for the inconvenience. Which city?"
 
 
+@pytest.mark.parametrize(
+    "message",
+    ["Sorry. apologies for the inconvenience! Which city?", "APOLOGIES FOR THE INCONVENIENCE, which city?"],
+)
+def test_an_apology_in_other_case_or_punctuation_is_not_apologised_for_twice(message: str) -> None:
+    response = team_layer(v2_reply("ElicitSlot", message))(scored(0.6), None)
+
+    assert reply_text(response) == message
+
+
 def test_a_reply_without_messages_keeps_the_bots_own_prompt() -> None:
     response = team_layer(v2_reply("ElicitSlot", None))(scored(0.6), None)
 
@@ -135,6 +145,31 @@ def test_a_very_upset_customer_is_offered_an_agent_instead_of_a_question(action:
     assert response["sessionState"]["intent"]["name"] == "SpeakToAgent"
     assert reply_text(response) == OFFER
     assert session_attributes(response)["agentOfferReason"] == "negative_sentiment"
+
+
+def test_the_offer_in_place_of_the_handlers_question_keeps_the_handlers_and_the_callers_attributes() -> None:
+    event = scored(0.9)
+    event["sessionState"]["sessionAttributes"] = {"callerKey": "from Connect"}
+
+    response = team_layer(v2_reply("ElicitSlot"))(event, None)
+
+    assert dialog_action(response) == "ConfirmIntent"
+    attributes = session_attributes(response)
+    assert attributes["teamKey"] == "kept"
+    assert attributes["callerKey"] == "from Connect"
+
+
+def test_a_v1_offer_keeps_the_handlers_attributes_too() -> None:
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return {
+            "sessionAttributes": {"teamKey": "kept"},
+            "dialogAction": {"type": "ElicitIntent", "message": {"contentType": "PlainText", "content": "What now?"}},
+        }
+
+    response = team_layer(handler)(load_event("lexv1/check-delivery-status-very-upset.json"), None)
+
+    assert response["dialogAction"]["type"] == "ConfirmIntent"
+    assert response["sessionAttributes"]["teamKey"] == "kept"
 
 
 def test_just_below_the_handover_threshold_only_apologises() -> None:
@@ -219,6 +254,45 @@ def test_a_no_resumes_the_interrupted_intent_through_the_handler_with_its_slots(
         assert intent["slots"]["trackingNumber"]["value"]["interpretedValue"] == "21132"
         assert reply_text(response) == "No problem. Which number?"
     assert session_attributes(response)["agentOfferDeclined"] == "true"
+
+
+def test_the_fulfilment_call_after_a_no_that_delegated_still_answers_the_no() -> None:
+    """A "no" whose resumed intent delegates: Lex calls the fulfilment hook for that same utterance.
+
+    That call is still the answer to the "no": it starts "No problem.", a failure the handler reports
+    there is not turned into a second offer, and the decline holds for the next very upset turn.
+    """
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        if event["invocationSource"] == "DialogCodeHook":
+            return v2_reply("Delegate", None)(event, context)
+        turn_sentiment().report_failure("booking_failed")
+        return v2_reply("ElicitSlot", "That hotel is full. Which city?")(event, context)
+
+    layer = team_layer(handler)
+    declined = load_event("lexv2/agent-handover-declined.json")
+    declined["sessionState"]["originatingRequestId"] = "the-no"
+    delegated = layer(declined, None)
+    metrics.clear_metrics()  # nothing flushes them outside Lambda's wrapper
+    assert dialog_action(delegated) == "Delegate"
+
+    fulfilment = scored(0.1, "lexv2/check-delivery-status-fulfilment.json")
+    fulfilment["sessionState"]["originatingRequestId"] = "the-no"
+    fulfilment["sessionState"]["sessionAttributes"] = session_attributes(delegated)
+    answer = layer(fulfilment, None)
+    metrics.clear_metrics()
+
+    assert dialog_action(answer) == "ElicitSlot"
+    assert reply_text(answer) == "No problem. That hotel is full. Which city?"
+    assert session_attributes(answer)["agentOfferDeclined"] == "true"
+    assert "agentOfferReason" not in session_attributes(answer)
+
+    furious = scored(0.95)
+    furious["sessionState"]["originatingRequestId"] = "next"
+    furious["sessionState"]["sessionAttributes"] = session_attributes(answer)
+    after = layer(furious, None)
+    assert dialog_action(after) == "Delegate"  # not the offer: only the apology a Delegate cannot carry
+    assert "agentOfferReason" not in session_attributes(after)
 
 
 def test_a_no_with_nothing_to_resume_asks_what_else() -> None:

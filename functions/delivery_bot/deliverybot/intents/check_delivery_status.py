@@ -9,9 +9,11 @@ from deliverybot.intents.common import (
     BotTurn,
     close,
     delegate,
+    elicit_intent,
     elicit_slot,
     offer_agent,
 )
+from lexsentiment import turn_sentiment
 from lexsentiment.errors import StoreUnavailable
 from lexsentiment.lex.reply import Reply
 from lexsentiment.lex.turn import SlotValue
@@ -53,12 +55,16 @@ def require_tracking_number(
 
 
 def store_unavailable(what_failed: str) -> Reply:
-    """Never guess a date: say what failed and offer a person who can look it up another way."""
+    """Never guess a date: say what failed and offer a person who can look it up another way
+    (unless the customer has just said no to one: then what else the bot can do)."""
+    if turn_sentiment().resumed_after_decline:
+        return elicit_intent(f"{what_failed} {wording.CAPABILITIES}")
     return offer_agent(f"{what_failed} {wording.OFFER_AGENT}")
 
 
 def tracking_number_not_found(bot: BotTurn, tracking_number: str, slots: dict[str, SlotValue | None]) -> Reply:
     misses = bot.lookup_misses + 1
-    if misses >= MISSES_BEFORE_OFFER:
+    # Right after a "no" to an agent the number is asked for again: an offer in the same breath nags.
+    if misses >= MISSES_BEFORE_OFFER and not turn_sentiment().resumed_after_decline:
         return offer_agent(wording.not_found_again(tracking_number), failed_slot=TRACKING_NUMBER)
     return elicit_slot(bot, TRACKING_NUMBER, wording.not_found(tracking_number), slots, misses=misses)

@@ -202,6 +202,8 @@ class SentimentLayer:
         turn = self._identified(turn)
         # Lex calls the fulfilment hook for the same utterance after a dialog hook delegated: count it once.
         repeated_hook = bool(turn.utterance_key) and before.delegated_turn_key == turn.utterance_key
+        # ... and when that utterance was a "no" to an agent, this call still answers the "no".
+        after_decline = repeated_hook and before.declined_turn_key == turn.utterance_key
         score = scale.turn_score(turn.sentiment) if turn.sentiment is not None else None
         judge = reassess if repeated_hook else assess
         assessment = judge(
@@ -214,11 +216,16 @@ class SentimentLayer:
             agent_declined=assessment.agent_declined,
         )
         sentiment = TurnSentiment(turn, assessment, score, memory)
+        if after_decline:
+            sentiment = sentiment.resumed_as(turn)
 
         if turn.intent_name == self._options.handover_intent:
             answer = self._handover_intent(turn, event, context, sentiment, memory)
         else:
-            answer = self._apply_rules(turn, sentiment, self._call_handler(event, turn, context, sentiment, memory))
+            handled = self._call_handler(event, turn, context, sentiment, memory)
+            answer = (
+                self._resumed_reply(turn, handled) if after_decline else self._apply_rules(turn, sentiment, handled)
+            )
         attributes = self._session_attributes(turn, answer, memory_key, keep_sent_memory=keyless)
         response = with_session_attributes(answer.response, attributes)
         apologised = already_apologises(response, turn.lex_version, self._options.wording.apology)
@@ -282,9 +289,9 @@ class SentimentLayer:
                 intent_name=self._options.handover_intent,
                 intent_state=IntentState.IN_PROGRESS,
             )
-            return Answer(
-                self._own(offer, turn), self._offer_memory(memory, turn, response, reason, failure), failure=failure
-            )
+            # The handler's own session attributes go with the offer, as they would with its question.
+            own_offer = self._own(offer, turn, session_attributes=response.session_attributes)
+            return Answer(own_offer, self._offer_memory(memory, turn, response, reason, failure), failure=failure)
         else:
             delegated = response.action is DialogActionType.DELEGATE
             dialog_hook = turn.invocation_source is InvocationSource.DIALOG_CODE_HOOK
@@ -364,14 +371,23 @@ class SentimentLayer:
         resumed_event, resumed_turn = resumed(event, turn, interrupted, slots)
         view = sentiment.resumed_as(resumed_turn)
         answer = self._call_handler(resumed_event, resumed_turn, context, view, memory)
+        if answer.response.action is DialogActionType.DELEGATE and not answer.handler_error:
+            # Lex calls the fulfilment hook for this "no" next: that call answers the "no" too.
+            key = turn.utterance_key or None
+            answer = replace(answer, memory=replace(answer.memory, delegated_turn_key=key, declined_turn_key=key))
+        return self._resumed_reply(turn, answer)
+
+    def _resumed_reply(self, turn: Turn, answer: Answer) -> Answer:
+        """The resumed intent's reply to a "no", after "No problem.": never an offer of ours in the same
+        breath (the handler sees `resumed_after_decline`; one that still offers in its own words is heard)."""
         if answer.handler_error:
             return answer
-        response = answer.response
-        if response.action is DialogActionType.DELEGATE:
-            memory = replace(memory, delegated_turn_key=turn.utterance_key or None)
-        raw = with_prefix(dict(response.raw), turn.lex_version, wording.no_problem)
-        # Never a second offer in the same breath: the resumed reply goes out as the handler wrote it.
-        return Answer(response.with_raw(raw), memory)
+        response, memory = answer.response, answer.memory
+        if response.action is DialogActionType.CONFIRM_INTENT and response.intent_name == self._options.handover_intent:
+            reason = answer.failure.reason if answer.failure else HandoverReason.HANDLER_OFFER.value
+            memory = self._offer_memory(memory, turn, response, reason, answer.failure)
+        raw = with_prefix(dict(response.raw), turn.lex_version, self._options.wording.no_problem)
+        return Answer(response.with_raw(raw), memory, failure=answer.failure)
 
     def _remembered(self, turn: Turn, memory_key: bytes | None) -> ConversationMemory:
         """The memory the turn arrived with, if our seal proves it; otherwise a fresh one, counted."""
@@ -457,15 +473,15 @@ class SentimentLayer:
             shift=portions.shift,
         )
 
-    def _own(self, reply: Reply, turn: Turn) -> HandlerResponse:
-        """A reply the layer built, in the event's format, as if a handler had returned it."""
+    def _own(self, reply: Reply, turn: Turn, *, session_attributes: Mapping[str, str] | None = None) -> HandlerResponse:
+        """A reply the layer built, in the event's format, as if a handler had returned it (with its attributes)."""
         return HandlerResponse(
             lex_version=turn.lex_version,
             raw=render(reply, turn.lex_version),
             action=reply.action,
             intent_name=reply.intent_name,
             slots={name: value.interpreted if value else None for name, value in reply.slots.items()},
-            session_attributes=None,
+            session_attributes=session_attributes,
             has_message=bool(reply.message),
         )
 
@@ -506,6 +522,11 @@ class SentimentLayer:
         # What happened only sometimes is logged only then: a shorter line on the common turn.
         if answer.handover_attributes:
             fields["handover_reason"] = answer.handover_attributes.get(Attr.HANDOVER_REASON)
+            # The intent the hand-over interrupted, bounded as a dimension: the turn's own intent is
+            # always the handover intent, so template.yaml's HandoversByIntentFilter counts this one.
+            fields["handover_intent"] = self._intent_dimension(
+                answer.handover_attributes.get(Attr.HANDOVER_INTENT) or NO_INTENT
+            )
         if answer.memory.agent_offer_reason:
             fields["offer_reason"] = answer.memory.agent_offer_reason
         if answer.failure:

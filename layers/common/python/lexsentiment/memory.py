@@ -33,6 +33,7 @@ class Attr:
     INTERRUPTED_INTENT = "interruptedIntent"
     INTERRUPTED_SLOTS = "interruptedSlots"
     DELEGATED_TURN = "delegatedTurnKey"
+    DECLINED_TURN = "declinedTurnKey"
     # One HMAC over the attributes above and the conversation id: they are ours only while it holds.
     SEAL = "sentimentMemorySeal"
     # Read by the Amazon Connect flow after the bot closes.
@@ -58,6 +59,7 @@ MEMORY_ATTRIBUTES = (
     Attr.INTERRUPTED_INTENT,
     Attr.INTERRUPTED_SLOTS,
     Attr.DELEGATED_TURN,
+    Attr.DECLINED_TURN,
 )
 _MEMORY_NAMES = frozenset(MEMORY_ATTRIBUTES)
 # A conversation's start is never later than now nor older than this (Lex ends a session after at
@@ -152,6 +154,8 @@ class ConversationMemory:
     interrupted_intent: str | None = None
     interrupted_slots: dict[str, str | None] = field(default_factory=dict)
     delegated_turn_key: str | None = None
+    # The utterance that said no to an agent, while Lex still owes it the fulfilment hook's call.
+    declined_turn_key: str | None = None
 
     @classmethod
     def from_attributes(cls, attributes: Mapping[str, str]) -> ConversationMemory:
@@ -167,6 +171,7 @@ class ConversationMemory:
             interrupted_intent=_intent_name(attributes.get(Attr.INTERRUPTED_INTENT)),
             interrupted_slots=_slot_map(attributes.get(Attr.INTERRUPTED_SLOTS)),
             delegated_turn_key=attributes.get(Attr.DELEGATED_TURN) or None,
+            declined_turn_key=attributes.get(Attr.DECLINED_TURN) or None,
         )
 
     def after_turn(
@@ -174,7 +179,13 @@ class ConversationMemory:
     ) -> ConversationMemory:
         """This turn counted in (its score, when it has one) with the new streak; one copy, on the hot path."""
         if score is None:
-            return replace(self, negative_turns=negative_turns, agent_declined=agent_declined, delegated_turn_key=None)
+            return replace(
+                self,
+                negative_turns=negative_turns,
+                agent_declined=agent_declined,
+                delegated_turn_key=None,
+                declined_turn_key=None,
+            )
         first_scores = self.first_scores
         if len(first_scores) < MAX_PORTION_TURNS and self.scored_turns < MAX_PORTION_TURNS:
             first_scores = (*first_scores, score)
@@ -183,6 +194,7 @@ class ConversationMemory:
             negative_turns=negative_turns,
             agent_declined=agent_declined,
             delegated_turn_key=None,
+            declined_turn_key=None,
             scored_turns=self.scored_turns + 1,
             score_sum=self.score_sum + score,
             first_scores=first_scores,
@@ -219,6 +231,7 @@ class ConversationMemory:
             if self.interrupted_intent
             else "",
             Attr.DELEGATED_TURN: self.delegated_turn_key or "",
+            Attr.DECLINED_TURN: self.declined_turn_key or "",
         }
 
 

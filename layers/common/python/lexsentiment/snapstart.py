@@ -10,12 +10,14 @@ Secrets Manager client the same way (the signing keys themselves are read after 
 snapshot holds them); then the backlog message model and a rendered reply.
 
 Nothing unique or random is made here: no ids, no clock reading kept, no credentials cached beyond
-what botocore refreshes itself (Lambda serves them from its container endpoint after a restore).
+what botocore refreshes itself (Lambda serves them from its container endpoint after a restore);
+the random module, seeded at import, is reseeded after every restore.
 The hook module exists only in Lambda's managed runtimes, so it is imported guarded.
 """
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 
 from lexsentiment.adapters.aws import answered_in_process, dynamodb_client, sqs_client
@@ -102,11 +104,19 @@ def prime(settings: LayerSettings) -> None:
     render(Reply(DialogActionType.ELICIT_INTENT, {}, message="primed"), LexVersion.V2)
 
 
+def reseed_after_restore() -> None:
+    """Every instance restored from one snapshot would draw the same "random" numbers (the retry
+    jitter, adapters.aws.backoff_seconds): each reseeds from the OS once it is restored."""
+    random.seed()
+
+
 def register_priming(settings: LayerSettings) -> bool:
-    """Run `prime` before Lambda takes the snapshot; False outside Lambda's managed runtime."""
+    """Run `prime` before Lambda takes the snapshot, and reseed after each restore; False outside
+    Lambda's managed runtime."""
     try:
-        from snapshot_restore_py import register_before_snapshot
+        from snapshot_restore_py import register_after_restore, register_before_snapshot
     except ImportError:
         return False
     register_before_snapshot(prime, settings)
+    register_after_restore(reseed_after_restore)
     return True

@@ -65,6 +65,9 @@ class DeadlineNear(RuntimeError):
     """No call budget fits before the turn's deadline: the call is not made at all."""
 
 
+DEADLINE_NEAR = DeadlineNear.__name__  # the cause a result names when no call was made for lack of time
+
+
 def set_deadline(seconds: float) -> Token[float | None]:
     """From now, calls must end within `seconds` (less what each keeps for the steps after it)."""
     return _deadline.set(time.monotonic() + seconds)
@@ -191,7 +194,7 @@ UNAVAILABLE_CAUSES = frozenset(
         "ReadTimeoutError",
         "ConnectionClosedError",
         "ProxyConnectionError",
-        "DeadlineNear",
+        DEADLINE_NEAR,
     }
 )
 
@@ -253,7 +256,7 @@ class TableAdapter:
 
     @property
     def client(self) -> DynamoDBClient:
-        """The full-budget client, for code without a turn's deadline (the insights API, tools)."""
+        """The full-budget client, for code without a deadline (the erasure, which checks its own; tools)."""
         return self._client or dynamodb_client()
 
     def client_within(self, keep: float) -> DynamoDBClient:

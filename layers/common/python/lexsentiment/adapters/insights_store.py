@@ -12,13 +12,14 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from lexsentiment.adapters import sentiment_keys as keys
-from lexsentiment.adapters.aws import TableAdapter, backoff_seconds, error_code
+from lexsentiment.adapters.aws import KEEP_FOR_REPLY, DeadlineNear, TableAdapter, backoff_seconds, error_code
 from lexsentiment.errors import StoreUnavailable
 from lexsentiment.insights.models import (
     BotTotals,
@@ -60,7 +61,7 @@ def _unavailable_on_aws_errors(method: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return method(*args, **kwargs)
-        except (ClientError, BotoCoreError) as error:
+        except (ClientError, BotoCoreError, DeadlineNear) as error:
             raise StoreUnavailable(error_code(error)) from error
 
     return wrapper
@@ -235,8 +236,14 @@ class DynamoDbInsightsStore(TableAdapter):
 
         work = [(group, partition) for group, partitions in groups.items() for partition in partitions]
         found: dict[str, list[Item]] = {group: [] for group in groups}
+        # Each read runs in a copy of this context, so the request's deadline holds in the pool too.
+        contexts = [copy_context() for _ in work]
         with ThreadPoolExecutor(max_workers=SHARD_READERS) as pool:
-            answers = pool.map(one_partition, [partition for _, partition in work])
+            answers = pool.map(
+                lambda context, partition: context.run(one_partition, partition),
+                contexts,
+                [partition for _, partition in work],
+            )
             for (group, _), rows in zip(work, answers, strict=True):
                 found[group].extend(rows)
         return found
@@ -256,7 +263,7 @@ class DynamoDbInsightsStore(TableAdapter):
         for attempt in range(BATCH_GET_ATTEMPTS):
             if attempt:
                 time.sleep(backoff_seconds(attempt))
-            response = self.client.batch_get_item(RequestItems=wanted)
+            response = self.client_within(KEEP_FOR_REPLY).batch_get_item(RequestItems=wanted)
             for row in self._live(response.get("Responses", {}).get(self._table_name, [])):
                 found[row["PK"]["S"], row["SK"]["S"]] = row
             wanted = dict(response.get("UnprocessedKeys") or {})
@@ -266,7 +273,7 @@ class DynamoDbInsightsStore(TableAdapter):
 
     def _query(self, request: QueryInputTypeDef) -> tuple[list[Item], dict[str, Any] | None]:
         """One page: its live items, and the key to continue from (None on the last page)."""
-        response = self.client.query(**request)
+        response = self.client_within(KEEP_FOR_REPLY).query(**request)
         return self._live(response.get("Items", [])), response.get("LastEvaluatedKey")
 
     def _query_all(self, request: QueryInputTypeDef, max_pages: int | None = None) -> tuple[list[Item], bool]:

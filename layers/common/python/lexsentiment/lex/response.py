@@ -311,7 +311,8 @@ def with_session_attributes(response: HandlerResponse, attributes: Mapping[str, 
 
 
 def already_apologises(raw: Mapping[str, Any], lex_version: LexVersion, apology: str) -> bool:
-    wanted = apology.casefold()
+    """The apology's words are spoken already, in any case and whatever punctuation ends them."""
+    wanted = apology.casefold().rstrip(" .!?…")
     return any(wanted in text.casefold() for text in _spoken_texts(raw, lex_version))
 
 

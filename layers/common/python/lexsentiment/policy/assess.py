@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from lexsentiment.policy.sentiment import SentimentScores
@@ -82,9 +82,13 @@ def reassess(
 ) -> Assessment:
     """assess() for an utterance that was already counted (the second code hook Lex calls for it).
 
-    Gives the same decision the first call gave, without counting the utterance twice.
+    Gives the same decision the first call gave, without counting the utterance twice. The declined
+    flag is as the first call left it: a "no" sets it on that call, and its own calm words must not
+    clear it on the second.
     """
     streak_before = counted_streak
     if sentiment is not None and sentiment.negative >= thresholds.response:
         streak_before = max(counted_streak - 1, 0)
-    return assess(sentiment, streak_before, thresholds, agent_declined=agent_declined)
+    return replace(
+        assess(sentiment, streak_before, thresholds, agent_declined=agent_declined), agent_declined=agent_declined
+    )
