@@ -91,7 +91,7 @@ def test_lambda_failing_or_throttling_the_code_hook_is_alarmed() -> None:
             assert metric["Namespace"] == "AWS/Lambda"
             assert metric["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": "DeliveryBotFunction"}}]
     (returned,) = [q for q in alarm["Metrics"] if q.get("ReturnData", True)]
-    assert returned["Expression"] == "errors + throttles"
+    assert returned["Expression"] == "FILL(errors, 0) + FILL(throttles, 0)"
 
 
 def test_alarms_can_publish_to_the_encrypted_topic() -> None:

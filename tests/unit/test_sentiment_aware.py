@@ -295,6 +295,39 @@ def test_the_fulfilment_call_after_a_no_that_delegated_still_answers_the_no() ->
     assert "agentOfferReason" not in session_attributes(after)
 
 
+def test_an_upset_no_that_delegated_is_not_counted_twice_in_the_upset_streak() -> None:
+    layer = team_layer(v2_reply("Delegate", None))
+    declined = with_sentiment_v2(load_event("lexv2/agent-handover-declined.json"), 0.9)
+    declined["sessionState"]["originatingRequestId"] = "the-no"
+    delegated = layer(declined, None)
+    metrics.clear_metrics()
+
+    fulfilment = scored(0.9, "lexv2/check-delivery-status-fulfilment.json")
+    fulfilment["sessionState"]["originatingRequestId"] = "the-no"
+    fulfilment["sessionState"]["sessionAttributes"] = session_attributes(delegated)
+    answer = layer(fulfilment, None)
+    metrics.clear_metrics()
+
+    assert session_attributes(delegated)["negativeTurns"] == "0"  # a "no" starts the streak afresh
+    assert session_attributes(answer)["negativeTurns"] == "0"  # and its second call does not count it
+
+
+def test_a_handlers_own_offer_in_answer_to_a_no_remembers_the_resumed_intent() -> None:
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return {
+            "sessionState": {
+                "dialogAction": {"type": "ConfirmIntent"},
+                "intent": {"name": "AgentHandover", "slots": {}, "state": "InProgress"},
+            },
+            "messages": [{"contentType": "PlainText", "content": "Shall I get you a colleague?"}],
+        }
+
+    response = team_layer(handler)(load_event("lexv2/agent-handover-declined.json"), None)
+
+    assert reply_text(response) == "No problem. Shall I get you a colleague?"
+    assert session_attributes(response)["interruptedIntent"] == "CheckDeliveryStatus"
+
+
 def test_a_no_with_nothing_to_resume_asks_what_else() -> None:
     event = load_event("lexv2/agent-handover-declined.json")
     del event["sessionState"]["sessionAttributes"]["interruptedIntent"]

@@ -209,6 +209,9 @@ class SentimentLayer:
         assessment = judge(
             turn.sentiment, before.negative_turns, self._thresholds, agent_declined=before.agent_declined
         )
+        if after_decline:
+            # The "no" reset the streak after counting itself: this second call leaves it as the first left it.
+            assessment = replace(assessment, negative_streak=before.negative_turns)
         memory = before.after_turn(
             None if repeated_hook else score,
             now,
@@ -375,7 +378,7 @@ class SentimentLayer:
             # Lex calls the fulfilment hook for this "no" next: that call answers the "no" too.
             key = turn.utterance_key or None
             answer = replace(answer, memory=replace(answer.memory, delegated_turn_key=key, declined_turn_key=key))
-        return self._resumed_reply(turn, answer)
+        return self._resumed_reply(resumed_turn, answer)
 
     def _resumed_reply(self, turn: Turn, answer: Answer) -> Answer:
         """The resumed intent's reply to a "no", after "No problem.": never an offer of ours in the same
