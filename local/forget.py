@@ -17,7 +17,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import TypeAdapter, ValidationError
 
 from lexsentiment.adapters.aws import error_code
-from lexsentiment.adapters.erasure import DynamoDbErasure, Erased
+from lexsentiment.erasure import DynamoDbErasure, Erased
 from lexsentiment.errors import StoreUnavailable
 from lexsentiment.insights.queries import Identifier
 from local.store import open_backend

@@ -27,10 +27,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from lexsentiment.adapters.sentiment_table import DynamoDbSentimentRecorder
 from lexsentiment.layer import RECOVERY_MARK
 from lexsentiment.recording.message import TurnRecordMessage
 from lexsentiment.recording.record import SentimentRecorder
+from lexsentiment.recording.table import DynamoDbSentimentRecorder
 from local.cli import command
 from local.store import open_backend
 

@@ -20,7 +20,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
-from lexsentiment.adapters.insights_store import DynamoDbInsightsStore
 from lexsentiment.insights import views
 from lexsentiment.insights.models import (
     BotTotals,
@@ -31,6 +30,7 @@ from lexsentiment.insights.models import (
     SentimentTotals,
 )
 from lexsentiment.insights.queries import MAX_PAGE_SIZE
+from lexsentiment.insights.store import DynamoDbInsightsStore
 from lexsentiment.policy.conversation_score import Shift
 from lexsentiment.policy.scale import shown
 from local.charts import (

@@ -419,7 +419,7 @@ def growth(sizes: list[int], stored: list[int]) -> None:
     from deliverybot.bot import delivery_bot
     from deliverybot.deliveries_table import DynamoDbDeliveryRepository
     from lexsentiment.adapters.aws import dynamodb_client, reset_clients
-    from lexsentiment.adapters.insights_store import DynamoDbInsightsStore
+    from lexsentiment.insights.store import DynamoDbInsightsStore
     from local.backend import create_signing_secrets, create_tables, seed_deliveries
     from local.lex_events import sentiment_response, v2_event
     from local.moto_speedups import item_level_transaction_rollback

@@ -17,7 +17,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import TypeAdapter, ValidationError
 
-from lexsentiment.adapters.erasure import DynamoDbErasure, Erased
+from lexsentiment.erasure import DynamoDbErasure, Erased
 from lexsentiment.errors import StoreUnavailable
 from lexsentiment.insights.queries import Identifier
 from lexsentiment.observability import logger, metrics

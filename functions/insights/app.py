@@ -15,7 +15,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import TypeAdapter, ValidationError
 
 from lexsentiment.adapters.aws import clear_deadline, set_deadline
-from lexsentiment.adapters.insights_store import DynamoDbInsightsStore
 from lexsentiment.errors import StoreUnavailable
 from lexsentiment.insights import views
 from lexsentiment.insights.queries import (
@@ -29,6 +28,7 @@ from lexsentiment.insights.queries import (
     encode_cursor,
     parse_query,
 )
+from lexsentiment.insights.store import DynamoDbInsightsStore
 from lexsentiment.observability import logger, metrics
 from lexsentiment.settings import get_insights_settings
 

@@ -24,11 +24,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from lexsentiment.adapters.aws import DEADLINE_NEAR, clear_deadline, is_unavailable, set_deadline
-from lexsentiment.adapters.sentiment_table import DynamoDbSentimentRecorder
 from lexsentiment.errors import invalid_fields
 from lexsentiment.observability import logger, metrics
 from lexsentiment.recording.message import TurnRecordMessage
 from lexsentiment.recording.record import RecordOutcome
+from lexsentiment.recording.table import DynamoDbSentimentRecorder
 from lexsentiment.settings import get_backlog_settings
 
 settings = get_backlog_settings()

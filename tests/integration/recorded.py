@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from lexsentiment.adapters.sentiment_table import DynamoDbSentimentRecorder
 from lexsentiment.lex.turn import BotRef, LexVersion
 from lexsentiment.policy.assess import Decision
 from lexsentiment.policy.conversation_score import Shift
 from lexsentiment.policy.sentiment import SentimentLabel, SentimentScores
 from lexsentiment.recording.record import RecordOutcome, TurnRecord
+from lexsentiment.recording.table import DynamoDbSentimentRecorder
 from tests.support import NOW
 
 CUSTOMER = "customer-047"

@@ -18,11 +18,11 @@ from botocore.stub import Stubber
 from deliverybot.bot import delivery_bot
 from deliverybot.deliveries_table import DynamoDbDeliveryRepository
 from lexsentiment.adapters.aws import reset_clients
-from lexsentiment.adapters.sentiment_table import DynamoDbSentimentRecorder
-from lexsentiment.adapters.sqs_backlog import SqsSentimentBacklog
 from lexsentiment.layer import LAMBDA_RESERVE_SECONDS
+from lexsentiment.recording.backlog import SqsSentimentBacklog
 from lexsentiment.recording.durable import DurableSentimentRecorder
 from lexsentiment.recording.message import TurnRecordMessage
+from lexsentiment.recording.table import DynamoDbSentimentRecorder
 from lexsentiment.settings import LayerSettings, load_settings
 from local.lambda_context import FakeLambdaContext
 from tests.support import NOW, THRESHOLDS, FakeRecorder, assert_valid_v2_response, load_event, reply_text, respond

@@ -13,9 +13,9 @@ import pytest
 from mypy_boto3_dynamodb import DynamoDBClient
 from mypy_boto3_dynamodb.type_defs import BatchWriteItemOutputTypeDef
 
-from lexsentiment.adapters.erasure import DynamoDbErasure, Erased
-from lexsentiment.adapters.insights_store import DynamoDbInsightsStore
-from lexsentiment.adapters.sentiment_table import DynamoDbSentimentRecorder
+from lexsentiment.erasure import DynamoDbErasure, Erased
+from lexsentiment.insights.store import DynamoDbInsightsStore
+from lexsentiment.recording.table import DynamoDbSentimentRecorder
 from local.backend import TableNames
 from local.lambda_context import FakeLambdaContext
 from tests.integration.recorded import CUSTOMER, OTHER_CUSTOMER, record_conversations

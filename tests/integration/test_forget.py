@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from lexsentiment.adapters.insights_store import DynamoDbInsightsStore
-from lexsentiment.adapters.sentiment_table import DynamoDbSentimentRecorder
+from lexsentiment.insights.store import DynamoDbInsightsStore
+from lexsentiment.recording.table import DynamoDbSentimentRecorder
 from local import forget
 from local.store import local_store
 from tests.integration.recorded import CUSTOMER, OTHER_CUSTOMER, record_conversations

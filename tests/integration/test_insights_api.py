@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from mypy_boto3_dynamodb import DynamoDBClient
 
-from lexsentiment.adapters import insights_store
 from lexsentiment.adapters.aws import dynamodb_client
+from lexsentiment.insights import store as insights_store
 from lexsentiment.insights.queries import encode_cursor
 from local.backend import TableNames
 from tests.integration.conftest import Invoke

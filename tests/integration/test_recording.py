@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from mypy_boto3_dynamodb import DynamoDBClient
 
-from lexsentiment.adapters.insights_store import DynamoDbInsightsStore
+from lexsentiment.insights.store import DynamoDbInsightsStore
 from lexsentiment.policy.conversation_score import Shift
 from local.backend import TableNames
 from tests.integration.conftest import Invoke

@@ -17,7 +17,7 @@ import pytest
 from moto import mock_aws
 
 from lexsentiment.adapters.aws import reset_clients
-from lexsentiment.adapters.insights_store import DynamoDbInsightsStore
+from lexsentiment.insights.store import DynamoDbInsightsStore
 from lexsentiment.policy.conversation_score import Shift
 from lexsentiment.policy.scale import SCALE_LIMIT
 from local import report as report_tool

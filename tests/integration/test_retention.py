@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from mypy_boto3_dynamodb import DynamoDBClient
 
-from lexsentiment.adapters.sentiment_table import DynamoDbSentimentRecorder
+from lexsentiment.recording.table import DynamoDbSentimentRecorder
 from local.backend import TableNames
 from tests.integration.conftest import Invoke
 from tests.integration.recorded import CUSTOMER, turn_record

@@ -15,8 +15,8 @@ from deliverybot.intents.common import (
     NEW_DELIVERY_DATE,
     TRACKING_NUMBER,
 )
-from lexsentiment.adapters.sentiment_table import DynamoDbSentimentRecorder
 from lexsentiment.memory import Attr
+from lexsentiment.recording.table import DynamoDbSentimentRecorder
 from local.flow import in_sync, load_flow
 from local.template import load_template
 from tests.support import ROOT

@@ -144,9 +144,9 @@ def recorder_from(settings: LayerSettings) -> SentimentRecorder | None:
     if not settings.sentiment_table_name:
         logger.warning("sentiment_recording_off", extra={"missing_setting": "SENTIMENT_TABLE_NAME"})
         return None
-    from lexsentiment.adapters.sentiment_table import DynamoDbSentimentRecorder
-    from lexsentiment.adapters.sqs_backlog import SqsSentimentBacklog
+    from lexsentiment.recording.backlog import SqsSentimentBacklog
     from lexsentiment.recording.durable import DurableSentimentRecorder
+    from lexsentiment.recording.table import DynamoDbSentimentRecorder
 
     queue_url = settings.sentiment_backlog_queue_url
     return DurableSentimentRecorder(

@@ -62,9 +62,9 @@ _PRIMING_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 def prime(settings: LayerSettings) -> None:
     """Build now what the first turn would otherwise build (no network call is made)."""
     from lexsentiment.adapters.secrets import secrets_client
-    from lexsentiment.adapters.sentiment_table import DynamoDbSentimentRecorder
-    from lexsentiment.adapters.sqs_backlog import SqsSentimentBacklog
+    from lexsentiment.recording.backlog import SqsSentimentBacklog
     from lexsentiment.recording.message import TurnRecordMessage
+    from lexsentiment.recording.table import DynamoDbSentimentRecorder
 
     turn = parse_event(_SAMPLE_EVENT)
     assert turn.sentiment is not None

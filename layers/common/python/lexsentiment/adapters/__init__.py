@@ -1,4 +1,5 @@
-"""The layer's AWS edges (DynamoDB, SQS).
+"""The layer's AWS clients: budgets, deadlines and error codes (aws.py), and the signing keys (secrets.py).
 
-Within the layer, the only code that imports boto3 and knows table keys and item shapes.
+The store modules build on them: recording.table and recording.backlog (writes), insights.store
+(reads) and erasure (deletes). Within the layer, only these import boto3 and botocore (checked).
 """

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from lexsentiment.adapters import sentiment_keys as keys
+from lexsentiment import sentiment_keys as keys
 from lexsentiment.adapters.aws import TableAdapter, backoff_seconds, error_code
 from lexsentiment.errors import StoreUnavailable
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from lexsentiment.adapters import sentiment_keys as keys
+from lexsentiment import sentiment_keys as keys
 from lexsentiment.adapters.aws import KEEP_FOR_REPLY, DeadlineNear, TableAdapter, backoff_seconds, error_code
 from lexsentiment.errors import StoreUnavailable
 from lexsentiment.insights.models import (

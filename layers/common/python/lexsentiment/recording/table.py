@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from lexsentiment.adapters import sentiment_keys as keys
+from lexsentiment import sentiment_keys as keys
 from lexsentiment.adapters.aws import KEEP_FOR_BACKLOG, DeadlineNear, TableAdapter, error_code
 from lexsentiment.recording.record import RecordOutcome, RecordResult, TurnRecord
 

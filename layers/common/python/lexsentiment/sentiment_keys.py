@@ -1,4 +1,4 @@
-"""The sentiment table's key layout, shared by the writer (the code hook) and the reader (insights).
+"""The sentiment table's key layout, shared by its writer (recording.table), reader (insights.store) and erasure.
 
   PK                                SK                      item
   CONV#<id>                         TURN#<record key>       one scored turn (TTL)
