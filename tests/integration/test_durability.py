@@ -258,11 +258,23 @@ def test_during_an_outage_the_drain_tries_the_table_once_per_batch_and_fails_the
     assert len(calls) == 1  # one hung or failing call per batch, not one per record
 
 
+@pytest.mark.parametrize(
+    "rejection",
+    [
+        error_response("ValidationException"),
+        # A cancellation no retry mends is "not this request" too, unlike a conflict or throttling.
+        error_response(
+            "TransactionCanceledException",
+            CancellationReasons=[{"Code": "None"}, {"Code": "ValidationError"}, {"Code": "None"}],
+        ),
+    ],
+    ids=["invalid", "cancelled-invalid"],
+)
 def test_a_record_that_fails_on_its_own_does_not_hold_back_the_rest_of_its_batch(
-    invoke: Invoke, dynamodb: DynamoDBClient, tables: TableNames
+    invoke: Invoke, dynamodb: DynamoDBClient, tables: TableNames, rejection: Fault
 ) -> None:
     queued_records(invoke, error_response("ServiceUnavailable"))
-    answers = iter([error_response("ValidationException")])
+    answers = iter([rejection])
 
     def first_call_rejected(**kwargs: Any) -> Any:
         behaviour = next(answers, None)

@@ -269,7 +269,25 @@ def _not_recorded(error: ClientError | BotoCoreError | DeadlineNear) -> RecordRe
     """DUPLICATE when the turn record already exists, otherwise FAILED with the cause."""
     if isinstance(error, ClientError) and _cancelled_because(error, DUPLICATE_TURN):
         return RecordResult(RecordOutcome.DUPLICATE)
-    return RecordResult(RecordOutcome.FAILED, error_code(error))
+    return RecordResult(RecordOutcome.FAILED, _cause(error))
+
+
+# Why an item of a cancelled transaction failed "for now": another writer, or the table's throughput.
+_TRANSIENT_CANCELLATIONS = frozenset({"TransactionConflict", "ProvisionedThroughputExceeded", "ThrottlingError"})
+
+
+def _cause(error: ClientError | BotoCoreError | DeadlineNear) -> str:
+    """The error code; a cancelled transaction that no retry will mend (a validation error, an item
+    collection at its size limit) is named by that reason, so it is "not this request" rather than
+    "not now" (adapters.aws.is_unavailable) and the backlog drain does not hold its batch back for it."""
+    code = error_code(error)
+    if not isinstance(error, ClientError) or code != "TransactionCanceledException":
+        return code
+    reasons = [reason.get("Code", "None") for reason in error.response.get("CancellationReasons") or []]
+    failed = [reason for reason in reasons if reason not in {"None", "ConditionalCheckFailed"}]
+    if not failed or any(reason in _TRANSIENT_CANCELLATIONS for reason in failed):
+        return code
+    return f"{code}:{failed[0]}"
 
 
 # Positions in transact_items: the turn record's condition, then the summary's.
