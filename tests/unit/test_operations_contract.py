@@ -17,6 +17,8 @@ RESOURCES: dict[str, Any] = TEMPLATE["Resources"]
 PARAMETERS: dict[str, Any] = TEMPLATE["Parameters"]
 CONDITIONS: dict[str, Any] = TEMPLATE["Conditions"]
 HOUR = 3600
+# Per stack, so that two stacks in one account and region never share a metric (or an alarm).
+OPERATIONS_NAMESPACE = {"Fn::Sub": "DeliveryBot/${AWS::StackName}"}
 
 
 def functions() -> dict[str, dict[str, Any]]:
@@ -66,8 +68,8 @@ def test_every_alarm_notifies_the_operations_topic(alarm: str) -> None:
 @pytest.mark.parametrize(
     ("metric", "namespace"),
     [
-        ("RecordsLoggedForRecovery", "DeliveryBot/Operations"),
-        ("CodeHookErrors", "DeliveryBot/Operations"),
+        ("RecordsLoggedForRecovery", OPERATIONS_NAMESPACE),
+        ("CodeHookErrors", OPERATIONS_NAMESPACE),
         ("BacklogReplayFailures", "DeliveryBot"),
         ("ApproximateAgeOfOldestMessage", "AWS/SQS"),
         ("ApproximateNumberOfMessagesVisible", "AWS/SQS"),
@@ -140,7 +142,7 @@ def dashboard_widgets() -> list[dict[str, Any]]:
     # CloudFormation fills ${...} in; any stand-in keeps the JSON's shape.
     filled = re.sub(r"\$\{[A-Za-z0-9:.]+\}", "x", body)
     widgets: list[dict[str, Any]] = json.loads(filled)["widgets"]
-    assert set(values) == {"Service", "BacklogQueueName", "DeadLetterQueueName"}
+    assert set(values) == {"Service", "OperationsNamespace", "BacklogQueueName", "DeadLetterQueueName"}
     return widgets
 
 
@@ -258,3 +260,21 @@ def test_hand_overs_are_counted_by_the_intent_they_interrupted(log_lines: list[s
     assert transformation["Dimensions"] == [{"Key": "intent", "Value": "$.handover_intent"}]
     assert line["intent"] == "AgentHandover"  # the turn's own intent says nothing of why
     assert line["handover_intent"] == "CheckDeliveryStatus"
+
+
+def test_every_metric_of_the_stack_is_its_own_so_two_stacks_in_one_account_never_mix() -> None:
+    globals_ = TEMPLATE["Globals"]["Function"]["Environment"]["Variables"]
+    assert globals_["POWERTOOLS_SERVICE_NAME"] == {"Ref": "AWS::StackName"}  # the EMF metrics' service dimension
+    for function in functions().values():
+        service = function.get("Environment", {}).get("Variables", {}).get("POWERTOOLS_SERVICE_NAME")
+        assert service is None or "AWS::StackName" in json.dumps(service)
+    for metric_filter in metric_filters().values():
+        for transformation in metric_filter["MetricTransformations"]:
+            assert transformation["MetricNamespace"] == OPERATIONS_NAMESPACE
+    for alarm in alarms().values():
+        namespace = alarm.get("Namespace")
+        ours = namespace is not None and not str(namespace).startswith("AWS/")
+        assert not ours or "AWS::StackName" in json.dumps(alarm)  # our namespace, or our service dimension
+    _, values = RESOURCES["OperationsDashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+    assert values["Service"] == {"Ref": "AWS::StackName"}
+    assert values["OperationsNamespace"] == OPERATIONS_NAMESPACE
