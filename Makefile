@@ -116,7 +116,7 @@ local-reset:
 test: install lint typecheck validate build
 	$(BIN)/python -m pytest --numprocesses auto
 
-## The unit tests only (no AWS, not even moto), with BookTrip's.
+## The unit tests only (no AWS, not even moto), and BookTrip's tests (one of which records into moto).
 unit: install
 	$(BIN)/python -m pytest tests/unit examples/booktrip/tests
 
@@ -182,4 +182,5 @@ audit: $(AUDIT_STAMP) install
 
 ## Remove every virtual environment, the local store and the caches.
 clean:
-	rm -rf $(VENV) $(SAM_VENV) $(AUDIT_VENV) .venv-bench .local .pytest_cache .mypy_cache .ruff_cache .hypothesis .aws-sam
+	rm -rf $(VENV) $(SAM_VENV) $(AUDIT_VENV) .venv-bench .local .pytest_cache .mypy_cache .ruff_cache .hypothesis .aws-sam \
+		.import_linter_cache *.egg-info

@@ -109,18 +109,26 @@ def test_the_signing_key_is_read_once_and_kept_when_secrets_manager_fails(tables
     assert key.key() == first  # a failed refresh keeps the key that was right a moment ago
 
 
-def test_a_secret_that_does_not_exist_gives_no_key(tables: TableNames) -> None:
+def test_a_secret_that_does_not_exist_gives_no_key_and_an_error_naming_the_setting(
+    tables: TableNames, log_lines: list[str]
+) -> None:
     client = boto3.client("secretsmanager")
-    key = SecretsManagerKey("no-such-secret", client)
+    key = SecretsManagerKey("no-such-secret", client, setting="MEMORY_SEAL_SECRET")
 
     assert key.key() is None
+    (line,) = [json.loads(text) for text in log_lines if "signing_key" in text]
+    assert (line["level"], line["message"]) == ("ERROR", "signing_key_misconfigured")
+    assert (line["setting"], line["error_code"]) == ("MEMORY_SEAL_SECRET", "ResourceNotFoundException")
+    assert "no-such-secret" not in "\n".join(log_lines)
 
 
-def test_a_key_too_short_to_be_a_real_hmac_key_is_refused(tables: TableNames) -> None:
+def test_a_key_too_short_to_be_a_real_hmac_key_is_refused(tables: TableNames, log_lines: list[str]) -> None:
     client = boto3.client("secretsmanager")
     client.create_secret(Name="short-key", SecretString="short")
 
-    assert SecretsManagerKey("short-key", client).key() is None
+    assert SecretsManagerKey("short-key", client, setting="USER_ID_SIGNING_SECRET").key() is None
+    (line,) = [json.loads(text) for text in log_lines if "signing_key" in text]
+    assert (line["setting"], line["error_code"]) == ("USER_ID_SIGNING_SECRET", "KeyTooShort")
 
 
 def test_a_start_sent_with_an_offset_is_stored_in_utc_and_supervisors_can_page_past_it(

@@ -10,13 +10,14 @@ from typing import Any
 import pytest
 
 from lexsentiment.layer import RECOVERY_MARK
-from local.template import load_template
+from local.template import TEMPLATE_PATH, load_template
 
 TEMPLATE = load_template()
 RESOURCES: dict[str, Any] = TEMPLATE["Resources"]
 PARAMETERS: dict[str, Any] = TEMPLATE["Parameters"]
 CONDITIONS: dict[str, Any] = TEMPLATE["Conditions"]
 HOUR = 3600
+ROOT = TEMPLATE_PATH.parent
 # Per stack, so that two stacks in one account and region never share a metric (or an alarm).
 OPERATIONS_NAMESPACE = {"Fn::Sub": "DeliveryBot/${AWS::StackName}"}
 
@@ -70,6 +71,7 @@ def test_every_alarm_notifies_the_operations_topic(alarm: str) -> None:
     [
         ("RecordsLoggedForRecovery", OPERATIONS_NAMESPACE),
         ("CodeHookErrors", OPERATIONS_NAMESPACE),
+        ("SigningKeyUnavailable", OPERATIONS_NAMESPACE),
         ("BacklogReplayFailures", "DeliveryBot"),
         ("ApproximateAgeOfOldestMessage", "AWS/SQS"),
         ("ApproximateNumberOfMessagesVisible", "AWS/SQS"),
@@ -278,3 +280,16 @@ def test_every_metric_of_the_stack_is_its_own_so_two_stacks_in_one_account_never
     _, values = RESOURCES["OperationsDashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
     assert values["Service"] == {"Ref": "AWS::StackName"}
     assert values["OperationsNamespace"] == OPERATIONS_NAMESPACE
+
+
+def test_the_signing_key_filter_matches_both_lines_the_key_reader_writes() -> None:
+    pattern = metric_filters()["SigningKeyUnavailableFilter"]["FilterPattern"]
+    source = (ROOT / "layers/common/python/lexsentiment/adapters/secrets.py").read_text(encoding="utf-8")
+
+    for message in ("signing_key_unavailable", "signing_key_misconfigured"):
+        assert f'"{message}"' in source
+        assert f'$.message = "{message}"' in pattern
+
+
+def test_layer_versions_a_team_pinned_are_kept() -> None:
+    assert RESOURCES["CommonLayer"]["Properties"]["RetentionPolicy"] == "Retain"

@@ -530,3 +530,35 @@ def test_the_quick_size_check_never_lets_an_oversized_map_through(attributes: di
 
     if _surely_fits(attributes):
         assert attributes_size(attributes) <= SESSION_ATTRIBUTES_LIMIT
+
+
+def test_the_decorated_handler_answers_a_test_that_passes_no_lambda_context(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("POWERTOOLS_METRICS_DISABLED", raising=False)  # the local tools set it for their process
+    handler = sentiment_aware(v2_reply("ElicitSlot"), settings=DEFAULT_SETTINGS, recorder=FakeRecorder())
+
+    response = handler(scored(0.6), None)  # as a team's own unit test calls its handler
+
+    assert reply_text(response) == f"{APOLOGY} Which city?"
+    emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith('{"_aws"')]
+    assert [metric.get("Apologies") for metric in emitted] == [[1.0]]  # the turn's metrics still flushed
+
+
+def test_an_utterance_is_one_turn_in_the_metrics_however_many_code_hooks_lex_calls() -> None:
+    layer = team_layer(v2_reply("Delegate", None))
+    dialog = scored(0.1)
+    dialog["sessionState"]["originatingRequestId"] = "one-utterance"
+    delegated = layer(dialog, None)
+    first = dict(metrics.serialize_metric_set())
+    metrics.clear_metrics()
+
+    fulfilment = scored(0.1, "lexv2/check-delivery-status-fulfilment.json")
+    fulfilment["sessionState"]["originatingRequestId"] = "one-utterance"
+    fulfilment["sessionState"]["sessionAttributes"] = session_attributes(delegated)
+    layer(fulfilment, None)
+    second = dict(metrics.serialize_metric_set())
+    metrics.clear_metrics()
+
+    assert first["Turns"] == [1.0]
+    assert second["Turns"] == [0.0]  # counted once (Sum), and the flush of the second call is not empty

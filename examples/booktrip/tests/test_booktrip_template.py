@@ -136,17 +136,22 @@ def test_the_layers_settings_come_from_parameters_whose_defaults_are_the_layers(
         "AGENT_HANDOVER_THRESHOLD": ("AgentHandoverThreshold", defaults.agent_handover_threshold),
         "NEGATIVE_TURNS_BEFORE_HANDOVER": ("NegativeTurnsBeforeHandover", defaults.negative_turns_before_handover),
         "SENTIMENT_TABLE_NAME": ("SentimentTableName", ""),
+        "TURN_RETENTION_DAYS": ("TurnRetentionDays", 90),
+        "CONVERSATION_RETENTION_DAYS": ("ConversationRetentionDays", 365),
     }
 
     for variable, (parameter, default) in expected.items():
         assert variables[variable] == {"Ref": parameter}
         assert PARAMETERS[parameter]["Default"] == default
-    assert variables["POWERTOOLS_SERVICE_NAME"] == "booktrip"
+    assert variables["POWERTOOLS_SERVICE_NAME"] == {"Ref": "AWS::StackName"}  # two stacks never share metrics
+    assert variables["SENTIMENT_BACKLOG_QUEUE_URL"] == {
+        "Fn::If": ["HasBacklog", {"Ref": "SentimentBacklogQueueUrl"}, ""]
+    }
     assert variables["POWERTOOLS_METRICS_NAMESPACE"] == "BookTrip"
 
 
 def test_recording_is_granted_only_the_layers_writes_and_only_when_a_table_is_named() -> None:
-    key_read, policy = FUNCTION["Policies"]
+    key_read, policy, backlog = FUNCTION["Policies"]
     condition, granted, otherwise = policy["Fn::If"]
     (statement,) = granted["Statement"]
 
@@ -162,6 +167,11 @@ def test_recording_is_granted_only_the_layers_writes_and_only_when_a_table_is_na
     assert statement["Resource"] == {
         "Fn::Sub": "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${SentimentTableName}"
     }
+    # The backlog queue, only when a table and a queue are named, and only to send to it.
+    queue_condition, (queued,), no_queue = backlog["Fn::If"][0], backlog["Fn::If"][1]["Statement"], backlog["Fn::If"][2]
+    assert queue_condition == "HasBacklog" and no_queue == {"Ref": "AWS::NoValue"}
+    assert queued["Action"] == "sqs:SendMessage"
+    assert {"Condition": "RecordsSentiment"} in TEMPLATE_DOCUMENT["Conditions"]["HasBacklog"]["Fn::And"]
 
 
 def test_the_logs_are_kept_for_a_bounded_time() -> None:

@@ -90,8 +90,16 @@ def sentiment_aware(
         negative_turns_before_handover=layer_settings.negative_turns_before_handover,
     )
     turn_recorder = recorder_from(layer_settings) if recorder == "from-settings" else recorder
-    seal_key = _key_from(layer_settings.memory_seal_secret) if memory_key == "from-settings" else memory_key
-    signing_key = _key_from(layer_settings.user_id_signing_secret) if user_id_key == "from-settings" else user_id_key
+    seal_key = (
+        _key_from(layer_settings.memory_seal_secret, "MEMORY_SEAL_SECRET")
+        if memory_key == "from-settings"
+        else memory_key
+    )
+    signing_key = (
+        _key_from(layer_settings.user_id_signing_secret, "USER_ID_SIGNING_SECRET")
+        if user_id_key == "from-settings"
+        else user_id_key
+    )
     if seal_key is None:
         logger.warning("session_memory_unsealed", extra={"missing_setting": "MEMORY_SEAL_SECRET"})
 
@@ -108,10 +116,11 @@ def sentiment_aware(
             user_id_key=signing_key,
         )
 
-        @logger.inject_lambda_context(log_event=False, clear_state=True)
         @metrics.log_metrics
-        def code_hook(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        def without_context(event: dict[str, Any], context: Any) -> dict[str, Any]:
             return layer(event, context)
+
+        code_hook = logger.inject_lambda_context(log_event=False, clear_state=True)(without_context)
 
         if layer_settings.tracing_enabled:
             # Imported only when switched on: the X-Ray SDK adds measurable cold-start time.
@@ -121,7 +130,7 @@ def sentiment_aware(
 
         # With SnapStart on, the snapshot holds what the first turn would build; harmless when it is off.
         register_priming(layer_settings)
-        return SentimentAwareHandler(team_handler, layer, code_hook)
+        return SentimentAwareHandler(team_handler, layer, code_hook, without_context)
 
     return wrap(handler) if handler is not None else wrap
 
@@ -129,13 +138,23 @@ def sentiment_aware(
 class SentimentAwareHandler:
     """What `sentiment_aware` returns: the Lambda handler, carrying the layer and the team's own handler."""
 
-    def __init__(self, handler: Handler, layer: SentimentLayer, code_hook: Callable[..., dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        handler: Handler,
+        layer: SentimentLayer,
+        code_hook: Callable[..., dict[str, Any]],
+        without_context: Callable[..., dict[str, Any]],
+    ) -> None:
         functools.update_wrapper(self, handler)
         self.__wrapped__ = handler  # the team's handler, undecorated (for its own unit tests)
         self.sentiment_layer = layer  # the layer without Powertools' Lambda context (for tests and tools)
         self._code_hook = code_hook
+        self._without_context = without_context
 
     def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        if context is None:
+            # A team's own unit test often passes no context: the same turn, without Powertools' context keys.
+            return self._without_context(event, context)
         return self._code_hook(event, context)
 
 
@@ -159,12 +178,12 @@ def recorder_from(settings: LayerSettings) -> SentimentRecorder | None:
     )
 
 
-def _key_from(secret_id: str | None) -> KeySource | None:
+def _key_from(secret_id: str | None, setting: str) -> KeySource | None:
     if not secret_id:
         return None
     from lexsentiment.adapters.secrets import SecretsManagerKey
 
-    return SecretsManagerKey(secret_id)
+    return SecretsManagerKey(secret_id, setting=setting)
 
 
 def _utc_now() -> datetime:

@@ -540,7 +540,8 @@ class SentimentLayer:
 
     def _count(self, outcome: TurnOutcome, intent_dimension: str) -> None:
         metrics.add_dimension(name="intent", value=intent_dimension)
-        metrics.add_metric(name="Turns", unit=MetricUnit.Count, value=1)
+        # An utterance is one turn, however many code hooks Lex calls for it (0 keeps the flush non-empty).
+        metrics.add_metric(name="Turns", unit=MetricUnit.Count, value=0 if outcome.repeated_hook else 1)
         answer = outcome.answer
         for happened, name in (
             (outcome.apologised, "Apologies"),

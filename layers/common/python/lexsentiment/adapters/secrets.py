@@ -25,6 +25,7 @@ from lexsentiment.adapters.aws import (
     CallBudget,
     cached_client_factory,
     ensure_time_for,
+    error_code,
     new_client,
 )
 from lexsentiment.observability import logger, metrics
@@ -48,11 +49,21 @@ def secrets_client(budget: CallBudget = KEY_BUDGET) -> SecretsManagerClient:
     return client
 
 
-class SecretsManagerKey:
-    """One secret's string value as an HMAC key (lexsentiment.trust.KeySource)."""
+# Answers no retry will mend: the setting names a secret that is not there, or the role may not read it.
+MISCONFIGURED = frozenset({"AccessDeniedException", "ResourceNotFoundException", "InvalidRequestException"})
 
-    def __init__(self, secret_id: str, client: SecretsManagerClient | None = None) -> None:
+
+class SecretsManagerKey:
+    """One secret's string value as an HMAC key (lexsentiment.trust.KeySource).
+
+    `setting` names the environment variable the secret came from, so a log line can say which to fix.
+    """
+
+    def __init__(
+        self, secret_id: str, client: SecretsManagerClient | None = None, *, setting: str = "the key's secret"
+    ) -> None:
         self._secret_id = secret_id
+        self._setting = setting
         self._client = client
         self._last: bytes | None = None
         self._read_at = -math.inf
@@ -65,16 +76,22 @@ class SecretsManagerKey:
             client = self._client or secrets_client()
             value = client.get_secret_value(SecretId=self._secret_id).get("SecretString")
         except Exception as error:  # a key source must never fail the turn: without a key, nothing is trusted
-            return self._unavailable("signing_key_unavailable", error)
+            code = error_code(error)
+            return self._unavailable(
+                "signing_key_misconfigured" if code in MISCONFIGURED else "signing_key_unavailable", code
+            )
         key = value.encode() if isinstance(value, str) else None
         if key is None or len(key) < MIN_KEY_BYTES:
-            return self._unavailable("signing_key_too_short", None)
+            return self._unavailable("signing_key_misconfigured", "KeyTooShort")
         self._last, self._read_at = key, time.monotonic()
         return key
 
-    def _unavailable(self, event: str, error: Exception | None) -> bytes | None:
-        # The type only: an error's message can quote the secret's name or the request.
-        logger.warning(event, extra={"error_type": type(error).__name__ if error else None})
+    def _unavailable(self, event: str, cause: str) -> bytes | None:
+        # The code only: an error's message can quote the secret's name or the request. A misconfiguration
+        # (no such secret, no permission, too short a key) is an error naming the setting to fix; an
+        # outage a warning. template.yaml's SigningKeyUnavailableFilter alarms on both.
+        log = logger.error if event == "signing_key_misconfigured" else logger.warning
+        log(event, extra={"setting": self._setting, "error_code": cause})
         metrics.add_metric(name="SigningKeyUnavailable", unit=MetricUnit.Count, value=1)
         self._read_at = time.monotonic() - KEY_MAX_AGE_SECONDS + RETRY_AFTER_SECONDS
         return self._last
