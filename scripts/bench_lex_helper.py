@@ -67,6 +67,10 @@ ITEM = {
 }
 def stub(client):
     return answer_in_process(client, ITEM)
+from datetime import UTC, datetime
+# The day the sample events were written for: delivery 21132 (due November 27) is still to come, so
+# DeliveryBot and the lex-helper hook, which never looks at the date, give the same answer.
+EVENTS_DAY = datetime(2026, 11, 23, 12, tzinfo=UTC)
 """
 # Each defines `handler`, the DynamoDB `client` it uses, and the Lambda `context` to pass.
 HANDLERS = {
@@ -76,6 +80,7 @@ from lexsentiment.adapters.aws import dynamodb_client
 from local.lambda_context import FakeLambdaContext
 from lexsentiment.adapters.secrets import secrets_client
 answer_in_process(secrets_client())  # the memory seal key, read once (bench_stub's key)
+app.utc_now = lambda: EVENTS_DAY  # the deployed handler looks its clock up on each turn
 handler, client, context = app.lambda_handler, dynamodb_client(), FakeLambdaContext()
 """,
     # DeliveryBot with its turn record kept in memory: the same work as the lex-helper handler plus the
@@ -92,7 +97,7 @@ class Recorder:
 deliveries = DynamoDbDeliveryRepository(app.settings.deliveries_table_name)
 from lexsentiment.adapters.secrets import secrets_client
 answer_in_process(secrets_client())
-handler = delivery_bot(deliveries, clock=app.utc_now, recorder=Recorder())
+handler = delivery_bot(deliveries, clock=lambda: EVENTS_DAY, recorder=Recorder())
 client, context = dynamodb_client(), FakeLambdaContext()
 """,
     "lex-helper": """

@@ -33,3 +33,5 @@ def test_the_benchmark_runs_and_prints_every_section() -> None:
     assert "x floor" in result.stdout
     # The throughput run saw every turn handled, none failed.
     assert "warnings and errors: none" in result.stdout
+    # Side by side, both bots answered the same turn (else the figures would compare different work).
+    assert "replies differ" not in result.stdout, result.stdout[-3000:]
