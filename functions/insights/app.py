@@ -14,7 +14,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import TypeAdapter, ValidationError
 
-from lexsentiment.adapters.aws import clear_deadline, set_deadline
+from lexsentiment.adapters.aws import invocation_deadline
 from lexsentiment.errors import StoreUnavailable
 from lexsentiment.insights import views
 from lexsentiment.insights.queries import (
@@ -134,11 +134,8 @@ def _error(status: int, message: str) -> Response[str]:
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     # Every read gets what is left of the invocation less time to answer: a hung table is a 503, not a timeout.
-    deadline = set_deadline(context.get_remaining_time_in_millis() / 1000 - ANSWER_RESERVE_SECONDS)
-    try:
+    with invocation_deadline(context, ANSWER_RESERVE_SECONDS):
         response = app.resolve(event, context)
-    finally:
-        clear_deadline(deadline)
     # routeKey is one of our route templates (never a raw path), so the dimension stays bounded.
     metrics.add_dimension(name="route", value=str(event.get("routeKey", "unknown"))[:100])
     metrics.add_metric(name="InsightsRequests", unit=MetricUnit.Count, value=1)

@@ -23,7 +23,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
-from lexsentiment.adapters.aws import DEADLINE_NEAR, clear_deadline, is_unavailable, set_deadline
+from lexsentiment.adapters.aws import DEADLINE_NEAR, invocation_deadline, is_unavailable
 from lexsentiment.errors import invalid_fields
 from lexsentiment.observability import logger, metrics
 from lexsentiment.recording.message import TurnRecordMessage
@@ -101,8 +101,5 @@ def replay_record(record: SQSRecord) -> str:
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     batch.unavailable_cause = None
-    deadline = set_deadline(context.get_remaining_time_in_millis() / 1000 - REPORT_RESERVE_SECONDS)
-    try:
+    with invocation_deadline(context, REPORT_RESERVE_SECONDS):
         return process_partial_response(event=event, record_handler=replay_record, processor=processor, context=context)
-    finally:
-        clear_deadline(deadline)

@@ -279,10 +279,9 @@ class SentimentLayer:
             return Answer(response, answer.memory.without_offer(), handler_error=answer.handler_error, failure=failure)
         memory = answer.memory
         wording = self._options.wording
-        if response.action is DialogActionType.CONFIRM_INTENT and response.intent_name == self._options.handover_intent:
-            # The handler offered an agent itself, in its own words.
-            reason = failure.reason if failure else HandoverReason.HANDLER_OFFER.value
-            memory = self._offer_memory(memory, turn, response, reason, failure)
+        handler_offer = self._handler_offer_memory(memory, turn, response, failure)
+        if handler_offer is not None:
+            memory = handler_offer
         elif response.asks and (sentiment.decision is Decision.OFFER_AGENT or failure is not None):
             reason = failure.reason if failure else (sentiment.reason or HandoverReason.NEGATIVE_SENTIMENT).value
             offer = Reply(
@@ -305,6 +304,18 @@ class SentimentLayer:
         if sentiment.upset and not already_apologises(response.raw, turn.lex_version, wording.apology):
             response = response.with_raw(with_prefix(dict(response.raw), turn.lex_version, wording.apology))
         return Answer(response, memory, failure=failure)
+
+    def _handler_offer_memory(
+        self, memory: ConversationMemory, turn: Turn, response: HandlerResponse, failure: ReportedFailure | None
+    ) -> ConversationMemory | None:
+        """When the handler offered an agent itself, in its own words: the memory that remembers it; else None."""
+        if (
+            response.action is not DialogActionType.CONFIRM_INTENT
+            or response.intent_name != self._options.handover_intent
+        ):
+            return None
+        reason = failure.reason if failure else HandoverReason.HANDLER_OFFER.value
+        return self._offer_memory(memory, turn, response, reason, failure)
 
     def _offer_memory(
         self,
@@ -385,10 +396,8 @@ class SentimentLayer:
         breath (the handler sees `resumed_after_decline`; one that still offers in its own words is heard)."""
         if answer.handler_error:
             return answer
-        response, memory = answer.response, answer.memory
-        if response.action is DialogActionType.CONFIRM_INTENT and response.intent_name == self._options.handover_intent:
-            reason = answer.failure.reason if answer.failure else HandoverReason.HANDLER_OFFER.value
-            memory = self._offer_memory(memory, turn, response, reason, answer.failure)
+        response = answer.response
+        memory = self._handler_offer_memory(answer.memory, turn, response, answer.failure) or answer.memory
         raw = with_prefix(dict(response.raw), turn.lex_version, self._options.wording.no_problem)
         return Answer(response.with_raw(raw), memory, failure=answer.failure)
 

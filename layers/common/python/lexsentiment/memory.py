@@ -83,7 +83,8 @@ def attributes_size(attributes: Mapping[str, str]) -> int:
     return len(json.dumps(attributes, ensure_ascii=False).encode())
 
 
-# JSON writes a character as at most 6 bytes (\uXXXX), and a pair adds at most 8 ('"k": "v", ').
+# As attributes_size measures it (UTF-8, non-ASCII unescaped), JSON writes a character as at most 6
+# bytes (a control character's \uXXXX; any other is at most 4), and a pair adds at most 8 ('"k": "v", ').
 _MOST_BYTES_PER_CHARACTER = 6
 
 

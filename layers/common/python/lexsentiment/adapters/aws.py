@@ -77,6 +77,17 @@ def clear_deadline(token: Token[float | None]) -> None:
     _deadline.reset(token)
 
 
+@contextmanager
+def invocation_deadline(context: Any, keep_seconds: float) -> Iterator[None]:
+    """Within the block, calls end `keep_seconds` before Lambda's remaining time runs out (for a
+    function's whole invocation: the drain's report, the API's answer; a turn sets its own)."""
+    token = set_deadline(context.get_remaining_time_in_millis() / 1000 - keep_seconds)
+    try:
+        yield
+    finally:
+        clear_deadline(token)
+
+
 def budget_within(keep: float) -> CallBudget:
     """The most generous budget whose worst case still leaves `keep` seconds before the deadline."""
     deadline = _deadline.get()

@@ -283,8 +283,7 @@ def _cause(error: ClientError | BotoCoreError | DeadlineNear) -> str:
     code = error_code(error)
     if not isinstance(error, ClientError) or code != "TransactionCanceledException":
         return code
-    reasons = [reason.get("Code", "None") for reason in error.response.get("CancellationReasons") or []]
-    failed = [reason for reason in reasons if reason not in {"None", "ConditionalCheckFailed"}]
+    failed = [reason for reason in _cancellation_codes(error) if reason not in {"None", "ConditionalCheckFailed"}]
     if not failed or any(reason in _TRANSIENT_CANCELLATIONS for reason in failed):
         return code
     return f"{code}:{failed[0]}"
@@ -300,10 +299,15 @@ def _cancelled_because(error: ClientError, item: int) -> bool:
     already recorded, whatever else went wrong); for the summary, nothing else may have failed."""
     if error_code(error) != "TransactionCanceledException":
         return False
-    codes = [reason.get("Code", "None") for reason in error.response.get("CancellationReasons") or []]
+    codes = _cancellation_codes(error)
     if len(codes) <= item or codes[item] != "ConditionalCheckFailed":
         return False
     return item == DUPLICATE_TURN or all(code in {"None", "ConditionalCheckFailed"} for code in codes)
+
+
+def _cancellation_codes(error: ClientError) -> list[str]:
+    """Why each item of a cancelled transaction failed, in transact_items' order ("None": it did not)."""
+    return [reason.get("Code", "None") for reason in error.response.get("CancellationReasons") or []]
 
 
 def _timestamp(moment: datetime) -> str:
